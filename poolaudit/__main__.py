@@ -1,0 +1,5 @@
+"""`python -m poolaudit`."""
+
+from poolaudit.cli import main
+
+main()

@@ -1,0 +1,208 @@
+"""The catalogue of pool-setting spellings in configuration files and environment variables.
+
+One place knows that `maximum-pool-size`, `maximumPoolSize`, `MAXIMUMPOOLSIZE`, `pool`,
+`max_connections` and `DB_POOL_SIZE` all mean "the pool's size", and which surrounding
+names make a key a *database* pool (and not a thread, HTTP, Redis or Celery pool).
+See ../shared/reference/pool-settings.md for the sources of every entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    canonical: str
+    unit: str | None = None  # "ms" / "s" for times written as bare numbers; "duration" when a string
+    framework: str | None = None  # when the key itself names the framework
+
+
+def normalize(key: str) -> str:
+    """Spring relaxed binding: case, dashes and underscores do not matter."""
+    return key.replace("-", "").replace("_", "").lower()
+
+
+# Leaf keys (normalized) of JVM pools, under spring.datasource.<pool>.*, datasources.<name>.*,
+# quarkus.datasource[.name].jdbc|reactive.*, hibernate.hikari.*, hikari.properties.
+HIKARI = {
+    "maximumpoolsize": KeyInfo("max_size"),
+    "minimumidle": KeyInfo("min_idle"),
+    "connectiontimeout": KeyInfo("acquire_timeout", "ms"),
+    "idletimeout": KeyInfo("idle_timeout", "ms"),
+    "maxlifetime": KeyInfo("max_lifetime", "ms"),
+}
+TOMCAT_DBCP = {
+    "maxactive": KeyInfo("max_size"),  # Tomcat JDBC, DBCP 1
+    "maxtotal": KeyInfo("max_size"),  # DBCP2
+    "minidle": KeyInfo("min_idle"),
+    "maxwait": KeyInfo("acquire_timeout", "ms"),
+    "maxwaitmillis": KeyInfo("acquire_timeout", "ms"),
+    "maxpoolsize": KeyInfo("max_size"),  # Oracle UCP
+    "minpoolsize": KeyInfo("min_idle"),
+}
+QUARKUS = {
+    "maxsize": KeyInfo("max_size"),
+    "minsize": KeyInfo("min_idle"),
+    "acquisitiontimeout": KeyInfo("acquire_timeout", "s"),  # Duration; a bare number is seconds
+    "maxlifetime": KeyInfo("max_lifetime", "s"),
+}
+DROPWIZARD = {
+    "maxsize": KeyInfo("max_size"),
+    "minsize": KeyInfo("min_idle"),
+    "maxwaitforconnection": KeyInfo("acquire_timeout", "s"),
+    "maxconnectionage": KeyInfo("max_lifetime", "s"),
+}
+RAILS = {
+    "pool": KeyInfo("max_size"),
+    "maxconnections": KeyInfo("max_size"),  # Rails 8.1 name for `pool`
+    "minconnections": KeyInfo("min_idle"),
+    "checkouttimeout": KeyInfo("acquire_timeout", "s"),
+    "idletimeout": KeyInfo("idle_timeout", "s"),
+}
+# Application config tables/blocks ([database], database:, db.pool.*): Python/Rust/Go style.
+APP = {
+    "poolsize": KeyInfo("max_size"),
+    "pool": KeyInfo("max_size"),
+    "size": KeyInfo("max_size"),  # only directly under a `pool` block
+    "maxsize": KeyInfo("max_size"),
+    "maxpoolsize": KeyInfo("max_size"),
+    "poolmax": KeyInfo("max_size"),
+    "poolmaxsize": KeyInfo("max_size"),
+    "max": KeyInfo("max_size"),  # only directly under a `pool` block
+    "maxconnections": KeyInfo("max_size"),
+    "maxconns": KeyInfo("max_size"),
+    "maxopenconns": KeyInfo("max_size"),
+    "maxoverflow": KeyInfo("overflow"),
+    "poolmaxoverflow": KeyInfo("overflow"),
+    "overflow": KeyInfo("overflow"),
+    "minsize": KeyInfo("min_idle"),
+    "min": KeyInfo("min_idle"),  # only directly under a `pool` block
+    "minpoolsize": KeyInfo("min_idle"),
+    "poolmin": KeyInfo("min_idle"),
+    "minconnections": KeyInfo("min_idle"),
+    "minconns": KeyInfo("min_idle"),
+    "minidle": KeyInfo("min_idle"),
+    "pooltimeout": KeyInfo("acquire_timeout", "s"),
+    "acquiretimeout": KeyInfo("acquire_timeout", "s"),
+    "timeout": KeyInfo("acquire_timeout", "s"),  # only directly under a `pool` block
+    "poolrecycle": KeyInfo("recycle", "s"),
+    "recycle": KeyInfo("recycle", "s"),  # only directly under a `pool` block
+    "poolprepping": KeyInfo("pre_ping"),
+    "prepping": KeyInfo("pre_ping"),
+}
+# Generic words that mean a pool setting only when their parent is literally `pool`.
+POOL_BLOCK_ONLY = {"size", "max", "min", "timeout", "recycle", "prepping", "overflow"}
+
+# Names whose presence in a key path (or an env var) makes it a database pool.
+DB_WORDS = {
+    "database", "databases", "db", "datasource", "datasources", "jdbc", "postgres", "postgresql",
+    "pg", "psql", "mysql", "mariadb", "sql", "sqlalchemy", "hikari", "tomcat", "dbcp", "dbcp2",
+    "oracleucp", "mongo", "mongodb", "sqlx", "diesel", "rdb", "rds", "primary", "replica",
+    "orm", "sequelize", "knex", "prisma", "typeorm", "ecto", "repo", "dsn",
+}
+# Names that make a pool clearly *not* a database pool (unless the policy opts in).
+NOT_DB_WORDS = {
+    "redis", "http", "https", "httpx", "urllib3", "requests", "thread", "threads", "threadpool",
+    "executor", "executors", "celery", "worker", "workers", "concurrency", "cache", "memcached",
+    "kafka", "amqp", "rabbit", "rabbitmq", "grpc", "tomcatthreads", "server", "undertow",
+    "jetty", "netty", "sidekiq", "queue", "smtp", "mail", "ldap", "elasticsearch", "es",
+    "s3", "aws", "process", "processes", "gunicorn", "uvicorn", "puma", "web",
+}
+OPT_IN_WORDS = {"redis", "celery"}  # excluded by default; a policy may include them
+
+_WORD = re.compile(r"[A-Za-z][a-z0-9]*|[A-Z0-9]+(?![a-z])")
+
+
+def words(key: str) -> list[str]:
+    """`spring.datasource.hikari.maximumPoolSize` -> [spring, datasource, hikari, maximum, pool, size]."""
+    return [w.lower() for w in _WORD.findall(key)]
+
+
+def segment_words(segments: list[str]) -> set[str]:
+    found: set[str] = set()
+    for segment in segments:
+        found.add(normalize(segment))
+        found.update(words(segment))
+    return found
+
+
+def is_excluded(segments: list[str], include: frozenset[str] = frozenset()) -> bool:
+    """True when a key path names a non-database pool (`[redis] pool_size`, `http.pool.max`)."""
+    found = segment_words(segments)
+    return any(w in NOT_DB_WORDS and w not in include for w in found)
+
+
+# --------------------------------------------------------------------- environment variables
+
+# Spring and Quarkus relaxed-binding environment names: the env var *is* the property.
+_SPRING_ENV = re.compile(r"SPRING_DATASOURCE_(HIKARI|TOMCAT|DBCP2|ORACLEUCP)_([A-Z0-9_]+)")
+_QUARKUS_ENV = re.compile(r"QUARKUS_DATASOURCE_(?:_?[A-Z0-9]+__)?(JDBC|REACTIVE)_([A-Z0-9_]+)")
+_MICRONAUT_ENV = re.compile(r"DATASOURCES_[A-Z0-9]+_([A-Z0-9_]+)")
+
+# Roles in generic env var names, matched on the words after the database word.
+_ENV_ROLES: list[tuple[re.Pattern[str], KeyInfo]] = [
+    (re.compile(r"(^|_)(MAX_)?OVERFLOW$|(^|_)POOL_(MAX_)?OVERFLOW$"), KeyInfo("overflow")),
+    (re.compile(r"(^|_)POOL_(PRE_)?PING$|(^|_)PRE_PING$"), KeyInfo("pre_ping")),
+    (re.compile(r"(^|_)POOL_RECYCLE$|(^|_)CONN_MAX_AGE$"), KeyInfo("recycle", "s")),
+    (re.compile(r"(^|_)POOL_(ACQUIRE_|CHECKOUT_)?TIMEOUT$|(^|_)(ACQUIRE|CHECKOUT)_TIMEOUT$"), KeyInfo("acquire_timeout", "s")),
+    (re.compile(r"(^|_)(POOL_)?MIN(_POOL)?(_SIZE|_CONNS?|_CONNECTIONS|_IDLE)?$|(^|_)POOL_MIN(_SIZE)?$|(^|_)MIN_IDLE$"), KeyInfo("min_idle")),
+    (
+        re.compile(
+            r"(^|_)POOL(_SIZE|_MAX(_SIZE)?|_MAX_CONNS|_MAXSIZE)?$|(^|_)MAX_POOL(_SIZE)?$|(^|_)MAXPOOLSIZE$"
+            r"|(^|_)MAX_(OPEN_|DB_|DATABASE_|PG_)?CONN(S|ECTIONS?)$|(^|_)CONNECTION_LIMIT$|(^|_)POOL_MAX_CONNS$"
+        ),
+        KeyInfo("max_size"),
+    ),
+]
+# Bare names that are pool variables on their own (no database word needed).
+_BARE_ENV = {
+    "POOL_SIZE": KeyInfo("max_size"),
+    "MAX_POOL_SIZE": KeyInfo("max_size"),
+    "MIN_POOL_SIZE": KeyInfo("min_idle"),
+    "POOL_MAX_SIZE": KeyInfo("max_size"),
+    "POOL_MIN_SIZE": KeyInfo("min_idle"),
+    "POOL_MAX_OVERFLOW": KeyInfo("overflow"),
+    "MAX_OVERFLOW": KeyInfo("overflow"),
+    "POOL_TIMEOUT": KeyInfo("acquire_timeout", "s"),
+    "POOL_RECYCLE": KeyInfo("recycle", "s"),
+    "CONN_MAX_AGE": KeyInfo("recycle", "s"),
+    "HIKARI_MAXIMUM_POOL_SIZE": KeyInfo("max_size", framework="spring"),
+}
+
+
+def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInfo | None:
+    """The pool setting an environment variable holds, or None.
+
+    `DB_POOL_SIZE`, `DATABASE_MAX_OVERFLOW`, `PG_POOL_MAX`, `SQLALCHEMY_POOL_TIMEOUT`,
+    `SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE` are; `REDIS_POOL_MAX`, `THREAD_POOL_SIZE`,
+    `WEB_CONCURRENCY` are not.
+    """
+    upper = name.upper()
+    if upper in _BARE_ENV:
+        return _BARE_ENV[upper]
+    spring = _SPRING_ENV.fullmatch(upper)
+    if spring:
+        table = HIKARI if spring.group(1) == "HIKARI" else TOMCAT_DBCP
+        info = table.get(spring.group(2).replace("_", "").lower())
+        return KeyInfo(info.canonical, info.unit, "spring") if info else None
+    quarkus = _QUARKUS_ENV.fullmatch(upper)
+    if quarkus:
+        info = QUARKUS.get(quarkus.group(2).replace("_", "").lower())
+        return KeyInfo(info.canonical, info.unit, "quarkus") if info else None
+    micronaut = _MICRONAUT_ENV.fullmatch(upper)
+    if micronaut:
+        info = HIKARI.get(micronaut.group(1).replace("_", "").lower())
+        return KeyInfo(info.canonical, info.unit, "micronaut") if info else None
+    parts = upper.split("_")
+    lowered = {p.lower() for p in parts}
+    if any(p in NOT_DB_WORDS and p not in include for p in lowered):
+        return None
+    has_db = any(p in DB_WORDS for p in lowered) or any(p in include for p in lowered)
+    if not has_db:
+        return None
+    for pattern, info in _ENV_ROLES:
+        if pattern.search(upper):
+            return info
+    return None
