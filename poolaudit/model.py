@@ -173,27 +173,19 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Finding:
+    """A rule's verdict on one setting (or on one file, for file-level rules)."""
+
     code: str  # PA101
     name: str  # pool-undersized
     severity: Severity
-    message: str
-    setting: Setting
+    message: str  # one line, with the numbers in it
+    path: str
+    line: int
+    column: int
+    setting: Setting | None = None  # None for file-level findings (file not parsed ...)
     expected: Value = None  # the policy bound
     fix_to: Value = None  # the value a fix would write; None: no automatic fix
-    fingerprint: str = ""
-
-    @property
-    def path(self) -> str:
-        return self.setting.path
-
-    @property
-    def line(self) -> int:
-        return self.setting.line
-
-    @property
-    def column(self) -> int:
-        return self.setting.column
-
+    fingerprint: str = ""  # stable across runs and line moves: for baselines and SARIF
 
 @dataclass
 class Result:
