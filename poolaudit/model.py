@@ -142,6 +142,7 @@ class Symbol:
     span: Span | None
     env_var: str | None = None
     container: str | None = None  # class or module that defines it
+    service: str = ""  # filled in by the audit
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,124 @@
+"""The read side's core: paths and a policy in, a Result out (discover, extract, resolve, check)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from poolaudit import environments
+from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, kind_of
+from poolaudit.model import EnvDef, Result, Setting, Skipped, Suppression, Symbol
+from poolaudit.resolve import resolve
+from poolaudit.scan import ScanOptions, scan
+
+
+@dataclasses.dataclass
+class Target:
+    """One scanned root, and (in hook mode) the files whose findings are reported."""
+
+    root: Path
+    label: str  # prefix for reported paths when several roots are scanned ("" for one)
+    only: set[str] | None = None
+
+
+def targets_for(paths: list[Path]) -> list[Target]:
+    """Folders are scanned whole; files (as pre-commit passes them) are grouped by repository."""
+    folders = [p for p in paths if p.is_dir()]
+    files = [p for p in paths if not p.is_dir()]
+    targets = [Target(p, "") for p in folders]
+    by_root: dict[Path, set[str]] = {}
+    for file in files:
+        if kind_of(file.name) is None:
+            continue  # nothing to read: a commit of unrelated files costs nothing
+        absolute = file.absolute()
+        root = git_toplevel(absolute.parent) if absolute.parent.exists() else None
+        root = root or absolute.parent
+        rel = absolute.resolve().relative_to(root.resolve()).as_posix()
+        by_root.setdefault(root, set()).add(rel)
+    targets.extend(Target(root, "", only) for root, only in by_root.items())
+    if len(targets) > 1:
+        for target, given in zip(targets, [*folders, *by_root]):
+            target.label = given.as_posix().rstrip("/") + "/"
+    return targets
+
+
+def _context(refs: list[FileRef], services: ServiceMap, only: set[str]) -> list[FileRef]:
+    """In hook mode, the files of the named files' services: what values may depend on."""
+    wanted = {services.service(rel) for rel in only}
+    return [ref for ref in refs if ref.rel in only or services.service(ref.rel) in wanted]
+
+
+def audit(
+    paths: list[Path],
+    policy: Any,
+    options: ScanOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    from poolaudit.check import check
+
+    options = options or ScanOptions()
+    result = Result()
+    settings: list[Setting] = []
+    env: list[EnvDef] = []
+    symbols: list[Symbol] = []
+    suppressions: list[Suppression] = []
+    for target in targets_for(paths):
+        services = ServiceMap(target.root)
+        refs = discover(target.root)
+        excluded = _excluder(policy)
+        refs = [ref for ref in refs if not excluded(ref.rel)]
+        if target.only is not None:
+            refs = _context(refs, services, target.only)
+        result.roots.append(str(target.root))
+        result.files_scanned += len(refs)
+        label = target.label
+
+        def place(rel: str) -> str:
+            return label + rel
+
+        for file in scan(refs, options):
+            reported = target.only is None or file.ref.rel in target.only
+            if file.skipped is not None and reported:
+                result.skipped.append(dataclasses.replace(file.skipped, path=place(file.skipped.path)))
+            extraction = file.extraction
+            if extraction is None:
+                continue
+            service = services.service(file.ref.rel)
+            implied = environments.from_path(file.ref.rel)
+            if reported:
+                settings.extend(
+                    s.replace(
+                        path=place(s.path),
+                        service=service,
+                        environment=implied if s.environment == "any" else s.environment,
+                        origin=s.origin and dataclasses.replace(s.origin, path=place(s.origin.path)),
+                        insertion=s.insertion and dataclasses.replace(s.insertion, path=place(s.insertion.path)),
+                    )
+                    for s in extraction.settings
+                )
+            env.extend(
+                dataclasses.replace(
+                    d,
+                    path=place(d.path),
+                    service=service,
+                    environment=implied if d.environment == "any" else d.environment,
+                )
+                for d in extraction.env
+            )
+            symbols.extend(dataclasses.replace(s, path=place(s.path), service=service) for s in extraction.symbols)
+            if reported:
+                suppressions.extend(dataclasses.replace(s, path=place(s.path)) for s in extraction.suppressions)
+    result.settings = resolve(settings, env, symbols)
+    result.findings = check(result.settings, result.skipped, suppressions, policy)
+    return result
+
+
+def _excluder(policy: Any) -> Callable[[str], bool]:
+    from fnmatch import fnmatch
+
+    globs = list(getattr(policy, "exclude", None) or [])
+    if not globs:
+        return lambda rel: False
+    return lambda rel: any(fnmatch(rel, g) or fnmatch(rel, g.rstrip("/") + "/*") for g in globs)

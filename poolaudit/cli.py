@@ -1,0 +1,226 @@
+"""The command line: options in, one call out, exit status back.  No logic lives here.
+
+Exit status is a contract: 0 clean, 1 violations (or files changed by `fix`), 2 usage or
+policy error, 3 unexpected error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import click
+import typer
+from typer.core import TyperCommand
+
+from poolaudit import __version__
+
+app = typer.Typer(
+    name="poolaudit",
+    help="Find, check and fix database connection-pool settings across service repositories.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+T = TypeVar("T")
+
+
+class OrderedCommand(TyperCommand):
+    """Keeps the raw arguments so `--format X --output F` pairs can be read in order."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["raw_args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"poolaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Find, check and fix database connection-pool settings across service repositories."""
+
+
+Paths = Annotated[Optional[list[Path]], typer.Argument(help="Repositories, folders or files (default: .).")]
+PolicyOpt = Annotated[Optional[Path], typer.Option("--policy", help="Policy file (YAML or TOML).")]
+FormatOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--format", "-f", help="table, concise, json, sarif, github, markdown (repeatable)."),
+]
+OutputOpt = Annotated[
+    Optional[list[Path]], typer.Option("--output", "-o", help="Write the preceding --format to this file.")
+]
+SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", help="Only these rule codes or names.")]
+IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rule codes or names.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _outputs(ctx: click.Context, formats: list[str] | None) -> list[tuple[str, Path | None]]:
+    """Pairs each --output with the --format before it; formats without one go to stdout."""
+    pairs: list[tuple[str, Path | None]] = []
+    args = ctx.meta.get("raw_args", [])
+    pending: str | None = None
+    for i, arg in enumerate(args):
+        name, eq, inline = arg.partition("=")
+        if name in ("--format", "-f"):
+            value = inline if eq else (args[i + 1] if i + 1 < len(args) else "")
+            if pending is not None:
+                pairs.append((pending, None))
+            pending = value
+        elif name in ("--output", "-o"):
+            value = inline if eq else (args[i + 1] if i + 1 < len(args) else "")
+            pairs.append((pending or _default_format(), Path(value)))
+            pending = None
+    if pending is not None:
+        pairs.append((pending, None))
+    if not pairs:
+        pairs = [(f, None) for f in formats or []] or [(_default_format(), None)]
+    return pairs
+
+
+def _default_format() -> str:
+    return "table" if sys.stdout.isatty() else "concise"
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _guard(debug: bool, body: Callable[[], int]) -> None:
+    """Maps every outcome to the exit-status contract."""
+    from poolaudit.errors import PoolauditError
+
+    try:
+        code = body()
+    except PoolauditError as exc:
+        typer.echo(f"poolaudit: error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("poolaudit: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        typer.echo(
+            f"poolaudit: unexpected error: {type(exc).__name__}: {exc}\n"
+            "Please report this with the command you ran (run again with --debug for a traceback).",
+            err=True,
+        )
+        raise typer.Exit(3) from None
+    raise typer.Exit(code)
+
+
+def _load_policy(policy_file: Path | None, paths: list[Path], select: list[str], ignore: list[str]) -> Any:
+    from poolaudit import policy as policy_mod
+
+    root = next((p for p in paths if p.is_dir()), Path.cwd())
+    loaded = policy_mod.load(policy_file, root)
+    if select:
+        loaded = loaded.model_copy(update={"select": select})
+    if ignore:
+        loaded = loaded.model_copy(update={"ignore": [*loaded.ignore, *ignore]})
+    return loaded
+
+
+def _emit(pairs: list[tuple[str, Path | None]], render: Callable[[str, bool], str]) -> None:
+    for fmt, output in pairs:
+        if output is None:
+            text = render(fmt, _color() and fmt == "table")
+            sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        else:
+            output.write_text(render(fmt, False), encoding="utf-8")
+
+
+def _check_formats(pairs: list[tuple[str, Path | None]]) -> None:
+    from poolaudit.report import FORMATS
+
+    for fmt, _ in pairs:
+        if fmt not in FORMATS:
+            raise click.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+
+
+@app.command(cls=OrderedCommand)
+def audit(
+    ctx: typer.Context,
+    paths: Paths = None,
+    policy: PolicyOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not in this baseline.")] = None,
+    write_baseline: Annotated[
+        Optional[Path], typer.Option("--write-baseline", help="Record today's findings and exit 0.")
+    ] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with violations.")] = False,
+    jobs: Annotated[int, typer.Option(help="Worker processes (0: automatic).")] = 0,
+    max_file_size: Annotated[float, typer.Option(help="Skip files larger than this many MiB.")] = 4.0,
+    debug: DebugOpt = False,
+) -> None:
+    """Find every pool setting, check it against the policy, report."""
+    pairs = _outputs(ctx, format)
+    _check_formats(pairs)
+
+    def body() -> int:
+        from poolaudit import baseline as baseline_mod
+        from poolaudit import report
+        from poolaudit.audit import audit as run_audit
+        from poolaudit.check import failing
+        from poolaudit.scan import ScanOptions
+
+        targets = paths or [Path(".")]
+        loaded = _load_policy(policy, targets, _split(select), _split(ignore))
+        options = ScanOptions(max_bytes=int(max_file_size * 1024 * 1024), jobs=jobs)
+        result = run_audit(targets, loaded, options)
+        if write_baseline is not None:
+            baseline_mod.write(write_baseline, result.findings)
+            typer.echo(f"poolaudit: wrote {len(result.findings)} finding(s) to {write_baseline}", err=True)
+            return 0
+        if baseline is not None:
+            result.findings = baseline_mod.filter(baseline, result.findings)
+        _emit(pairs, lambda fmt, color: report.render(fmt, result, color=color))
+        return 1 if failing(result.findings, loaded) and not exit_zero else 0
+
+    _guard(debug, body)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code or name, e.g. PA101.")]) -> None:
+    """Print a rule's documentation."""
+    from poolaudit import rules
+
+    try:
+        rule = rules.get(code)
+    except KeyError:
+        typer.echo(f"poolaudit: error: unknown rule {code!r}; `poolaudit rules` lists them", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{rule.CODE} {rule.NAME}\n\n{(rule.__doc__ or '').strip()}")
+
+
+@app.command(name="rules")
+def list_rules() -> None:
+    """List every rule: code, name, default severity, summary."""
+    from poolaudit.rules import RULES
+
+    for code, rule in RULES.items():
+        typer.echo(f"{code}  {rule.NAME:<28} {rule.SEVERITY.value if hasattr(rule.SEVERITY, 'value') else rule.SEVERITY:<8} {rule.SUMMARY}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,191 @@
+"""Which files to read, of which kind, in which service.
+
+Inside a git work tree, git itself lists the files (tracked, plus untracked ones it does not
+ignore): far faster than a walk, and exactly right about `.gitignore`.  Elsewhere a walk honours
+`.gitignore` files through `pathspec` (git's own wildmatch rules).  Vendored and generated
+folders are pruned either way.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+# Folders never scanned: VCS data, dependencies, virtualenvs, build output, caches.
+PRUNE = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "bower_components", "vendor", "third_party",
+        ".venv", "venv", "virtualenv", ".virtualenv", "site-packages", "__pycache__", ".tox",
+        ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "build", "dist",
+        "target", ".gradle", ".idea", ".eggs", ".terraform", ".next", ".cache",
+    }
+)
+
+# A folder holding one of these is a service root: its name is the service's name.
+MANIFESTS = frozenset(
+    {
+        "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "pom.xml",
+        "build.gradle", "build.gradle.kts", "Gemfile", "package.json", "go.mod", "Cargo.toml",
+        "Dockerfile", "Chart.yaml", "mix.exs", "composer.json",
+    }
+)
+
+_ENV_NAME = re.compile(r"(?:\.env(?:\..+)?|.+\.env|\.?env\.(?:sample|example|template|dist|local|defaults?))")
+
+
+def kind_of(name: str) -> str | None:
+    """The source kind that reads a file of this name, or None when no source reads it."""
+    lowered = name.lower()
+    if lowered.endswith(".py"):
+        return "python"
+    if lowered.endswith((".yml", ".yaml")):
+        return "yaml"
+    if lowered.endswith(".toml"):
+        return "toml"
+    if lowered.endswith(".properties"):
+        return "properties"
+    if lowered.endswith(".ini"):
+        return "ini"
+    if _ENV_NAME.fullmatch(lowered) and not lowered.endswith((".py", ".sh", ".md", ".json")):
+        return "env"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    root: Path  # the scanned root this path is relative to
+    rel: str  # '/'-separated, relative to root
+    kind: str
+
+    @property
+    def abspath(self) -> Path:
+        return self.root / self.rel
+
+
+def git_toplevel(path: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path if path.is_dir() else path.parent,
+            capture_output=True,
+            text=True,
+            env=_git_env(),
+        )
+    except OSError:
+        return None
+    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+
+
+def _git_env() -> dict[str, str]:
+    # Inherited GIT_DIR/GIT_INDEX_FILE (set inside git hooks) would point git elsewhere.
+    return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+
+
+def _git_files(root: Path) -> list[str] | None:
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            env=_git_env(),
+        )
+    except OSError:
+        return None
+    if out.returncode != 0:
+        return None
+    names = out.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({name for name in names if name})
+
+
+def _walk_files(root: Path) -> list[str]:
+    import pathspec
+
+    found: list[str] = []
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []  # (folder prefix, rules of its .gitignore)
+    for folder, dirs, files in os.walk(root):
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        specs = [(p, s) for p, s in specs if prefix.startswith(p)]
+        if ".gitignore" in files:
+            try:
+                lines = (Path(folder) / ".gitignore").read_text("utf-8", "replace").splitlines()
+                specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
+            except OSError:
+                pass
+
+        def ignored(rel: str, is_dir: bool) -> bool:
+            probe = rel + "/" if is_dir else rel
+            return any(spec.match_file(probe[len(p):]) for p, spec in specs)
+
+        dirs[:] = sorted(d for d in dirs if d not in PRUNE and not ignored(prefix + d, True))
+        found.extend(prefix + f for f in sorted(files) if not ignored(prefix + f, False))
+    return found
+
+
+def discover(root: Path) -> list[FileRef]:
+    """Every file under `root` that a source reads, in path order."""
+    names = _git_files(root) if git_toplevel(root) is not None else None
+    if names is None:
+        names = _walk_files(root)
+    refs = []
+    for rel in names:
+        parts = rel.split("/")
+        if any(part in PRUNE for part in parts[:-1]):
+            continue
+        kind = kind_of(parts[-1])
+        if kind is not None:
+            refs.append(FileRef(root, rel, kind))
+    return refs
+
+
+def classify(root: Path, files: list[Path]) -> list[FileRef]:
+    """FileRefs for files named on the command line (as pre-commit passes them)."""
+    refs = []
+    for file in files:
+        kind = kind_of(file.name)
+        if kind is None:
+            continue
+        try:
+            rel = file.resolve().relative_to(root.resolve()).as_posix() if file.is_absolute() else (
+                (Path.cwd() / file).resolve().relative_to(root.resolve()).as_posix()
+            )
+        except ValueError:
+            rel = file.as_posix()
+        refs.append(FileRef(root, rel, kind))
+    return refs
+
+
+class ServiceMap:
+    """Finds the service of a path: the nearest folder with a manifest (else the root)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root_name = root.resolve().name or "root"
+        self._cache: dict[str, str] = {}
+
+    def service(self, rel: str) -> str:
+        folder = rel.rpartition("/")[0]
+        return self._service_of(folder)
+
+    def _service_of(self, folder: str) -> str:
+        cached = self._cache.get(folder)
+        if cached is not None:
+            return cached
+        path = self.root / folder if folder else self.root
+        if not folder:
+            name = self.root_name
+        elif any((path / manifest).is_file() for manifest in MANIFESTS) and not _inside_chart(folder):
+            name = folder.rsplit("/", 1)[-1]
+        else:
+            name = self._service_of(folder.rpartition("/")[0])
+        self._cache[folder] = name
+        return name
+
+
+def _inside_chart(folder: str) -> bool:
+    # A Helm chart (Chart.yaml) under deploy/ belongs to the service around it.
+    parts = folder.split("/")
+    return "deploy" in parts or "charts" in parts or "helm" in parts

@@ -1,0 +1,90 @@
+"""Resolve indirections across files: where each setting's effective value is written.
+
+A placeholder (`${DB_POOL_SIZE:10}`, `os.getenv("DB_POOL_SIZE", "10")`, ERB `ENV.fetch`) takes
+its value from the variable when an env file, compose file or Kubernetes manifest of the same
+service sets it, else from its default.  A name read from another module
+(`settings.db_pool_size`) takes the value of the symbol that defines it.  The fix edits the
+`origin` this module records, so the two must agree on what is effective.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from poolaudit.model import EnvDef, Origin, Provenance, Setting, Symbol
+
+# Env files that document variables rather than set them for a deployment.
+_DOC_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".default")
+
+# Preference among definitions, by the setting's environment: the production value first.
+_ENV_ORDER = {
+    "production": ("production", "any", "staging"),
+    "any": ("production", "any", "staging"),
+    "staging": ("staging", "any", "production"),
+    "development": ("development", "any"),
+    "test": ("test", "any", "development"),
+}
+
+
+def _is_documentation(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith(_DOC_SUFFIXES) or name.startswith(("env.sample", "env.example"))
+
+
+def _pick(defs: list[EnvDef], environment: str) -> EnvDef | None:
+    for wanted in _ENV_ORDER.get(environment, ("any",)):
+        matching = [d for d in defs if d.environment == wanted]
+        if matching:
+            # Real env files beat manifests and compose for a value a person edits; then path order.
+            matching.sort(key=lambda d: (not d.path.rsplit("/", 1)[-1].startswith(".env"), d.path, d.line))
+            return matching[0]
+    return None
+
+
+def _origin(d: EnvDef | Symbol) -> Origin | None:
+    if d.span is None:
+        return None
+    return Origin(d.path, d.span, d.line, d.column)
+
+
+def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -> list[Setting]:
+    """Settings with `value`, `provenance`, `env_file` and `origin` filled in across files."""
+    env_by_service: dict[tuple[str, str], list[EnvDef]] = defaultdict(list)
+    for d in env:
+        if not _is_documentation(d.path) and d.value is not None:
+            env_by_service[(d.service, d.name.upper())].append(d)
+    symbols_by_service: dict[tuple[str, str], list[Symbol]] = defaultdict(list)
+    for s in symbols:
+        symbols_by_service[(s.service, s.name)].append(s)
+
+    resolved = []
+    for setting in settings:
+        if setting.ref and setting.value is None:
+            setting = _resolve_ref(setting, symbols_by_service.get((setting.service, setting.ref), []))
+        if setting.env_var and setting.provenance in (Provenance.ENV_DEFAULT, Provenance.UNRESOLVED):
+            chosen = _pick(env_by_service.get((setting.service, setting.env_var.upper()), []), setting.environment)
+            if chosen is not None and chosen.path != setting.path:
+                setting = setting.replace(
+                    value=chosen.value,
+                    provenance=Provenance.ENV_FILE,
+                    env_file=chosen.path,
+                    origin=_origin(chosen),
+                )
+        resolved.append(setting)
+    return resolved
+
+
+def _resolve_ref(setting: Setting, candidates: list[Symbol]) -> Setting:
+    values = {s.value for s in candidates}
+    if len(values) != 1 or None in values:
+        return setting  # unknown or ambiguous: stays unresolved
+    symbol = candidates[0]
+    return setting.replace(
+        value=symbol.value,
+        written=symbol.value,
+        provenance=Provenance.ENV_DEFAULT if symbol.env_var else Provenance.LITERAL,
+        env_var=symbol.env_var or setting.env_var,
+        origin=_origin(symbol) if len(candidates) == 1 else None,
+        note=setting.note or f"from {symbol.container or symbol.path}.{symbol.name}",
+    )
+

@@ -1,0 +1,116 @@
+"""The extract stage: read each file once, skip what cannot hold a setting, run its source.
+
+Reading is the floor of a scan's cost, so everything here is about not doing more than that:
+a byte-level prefilter decides before decoding, binary and oversized files are refused early,
+and many files are spread over worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from poolaudit import sources
+from poolaudit.discover import FileRef
+from poolaudit.errors import SourceError
+from poolaudit.model import Extraction, Skipped
+
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+PARALLEL_THRESHOLD = 400  # below this many files, worker start-up costs more than it saves
+
+
+@dataclass
+class FileResult:
+    ref: FileRef
+    extraction: Extraction | None = None
+    skipped: Skipped | None = None
+
+
+@dataclass
+class ScanOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    jobs: int = 0  # 0: choose
+    prefilter: bool = True
+    literals: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
+
+
+def _decode(data: bytes, kind: str) -> str:
+    try:
+        return data.decode("utf-8-sig")  # a BOM is not part of the text a source sees
+    except UnicodeDecodeError:
+        if kind != "python":
+            raise
+    # Python files may declare their encoding in a coding cookie (PEP 263).
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def _outside(ref: FileRef) -> bool:
+    path = ref.abspath
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve().relative_to(ref.root.resolve())
+    except ValueError:
+        return True
+    return False
+
+
+def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
+    path = ref.abspath
+    try:
+        if _outside(ref):
+            return FileResult(ref, skipped=Skipped(ref.rel, "symlink pointing outside the scanned root"))
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            limit = options.max_bytes // (1024 * 1024)
+            return FileResult(ref, skipped=Skipped(ref.rel, f"file too large ({size} bytes; limit {limit} MiB)"))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return FileResult(ref)  # listed by git but deleted in the work tree
+    except OSError as exc:
+        return FileResult(ref, skipped=Skipped(ref.rel, f"unreadable: {exc.strerror or exc}"))
+    if b"\0" in data[:8192]:
+        return FileResult(ref, skipped=Skipped(ref.rel, "binary file"))
+    source = sources.get(ref.kind)
+    literals = source.LITERALS
+    if options.prefilter and literals and not any(lit in data for lit in literals):
+        return FileResult(ref)
+    try:
+        text = _decode(data, ref.kind)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        return FileResult(ref, skipped=Skipped(ref.rel, "not UTF-8 text (and no encoding declared)"))
+    try:
+        return FileResult(ref, extraction=source.extract(ref.rel, text))
+    except SourceError as exc:
+        return FileResult(ref, skipped=Skipped(ref.rel, f"does not parse: {exc}", exc.line))
+    except RecursionError:
+        return FileResult(ref, skipped=Skipped(ref.rel, "does not parse: nested too deeply"))
+
+
+def _scan_chunk(args: tuple[list[FileRef], ScanOptions]) -> list[FileResult]:
+    refs, options = args
+    return [scan_one(ref, options) for ref in refs]
+
+
+def scan(refs: list[FileRef], options: ScanOptions) -> list[FileResult]:
+    jobs = options.jobs or min(2, os.cpu_count() or 1)
+    if jobs <= 1 or len(refs) < PARALLEL_THRESHOLD or sys.platform == "win32":
+        return [scan_one(ref, options) for ref in refs]
+    # Interleave so both workers get a similar mix of cheap and expensive kinds.
+    chunk = 256
+    chunks = [(refs[i : i + chunk], options) for i in range(0, len(refs), chunk)]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for part in pool.map(_scan_chunk, chunks):
+            results.extend(part)
+    return results
+

@@ -1,0 +1,74 @@
+"""Which files are read, of which kind, in which service."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from pyfakefs.fake_filesystem import FakeFilesystem
+
+from poolaudit.discover import ServiceMap, discover, kind_of
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        pytest.param("application.yml", "yaml", id="yml"),
+        pytest.param("values-production.yaml", "yaml", id="yaml"),
+        pytest.param("Rocket.toml", "toml", id="toml"),
+        pytest.param(".env", "env", id="dotenv"),
+        pytest.param(".env.production", "env", id="dotenv-production"),
+        pytest.param("prod.env", "env", id="name.env"),
+        pytest.param("env.sample", "env", id="env.sample"),
+        pytest.param("application.properties", "properties", id="properties"),
+        pytest.param("production.ini", "ini", id="ini"),
+        pytest.param("db.py", "python", id="python"),
+        pytest.param("README.md", None, id="markdown"),
+        pytest.param("diagram.png", None, id="png"),
+        pytest.param("package.json", None, id="json"),
+        pytest.param("environment.ts", None, id="not-an-env-file"),
+    ],
+)
+def test_kind_of(name: str, kind: str | None) -> None:
+    assert kind_of(name) == kind
+
+
+def test_walk_honours_gitignore_and_prunes_vendored(fs: FakeFilesystem) -> None:
+    root = Path("/repo")
+    fs.create_file(root / ".gitignore", contents=".env.local\nbuild-output/\n*.generated.yml\n")
+    fs.create_file(root / ".env")
+    fs.create_file(root / ".env.local")
+    fs.create_file(root / "config" / "app.yaml")
+    fs.create_file(root / "config" / "x.generated.yml")
+    fs.create_file(root / "build-output" / "application.yml")
+    fs.create_file(root / "node_modules" / "pg" / "pool.py")
+    fs.create_file(root / ".venv" / "lib" / "settings.py")
+    fs.create_file(root / "svc" / ".gitignore", contents="secrets.env\n")
+    fs.create_file(root / "svc" / "secrets.env")
+    fs.create_file(root / "svc" / "db.py")
+    fs.create_file(root / "docs" / "pools.md")
+    rels = [ref.rel for ref in discover(root)]
+    assert rels == [".env", "config/app.yaml", "svc/db.py"]
+
+
+def test_git_lists_tracked_and_untracked_not_ignored(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text(".env.local\n")
+    (tmp_path / ".env").write_text("DB_POOL_SIZE=5\n")
+    (tmp_path / ".env.local").write_text("DB_POOL_SIZE=1\n")
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    subprocess.run(["git", "add", ".env"], cwd=tmp_path, check=True)
+    assert [ref.rel for ref in discover(tmp_path)] == [".env", "app.yaml"]
+
+
+def test_service_is_the_nearest_folder_with_a_manifest(fs: FakeFilesystem) -> None:
+    root = Path("/mono")
+    fs.create_file(root / "services" / "payments-api" / "pyproject.toml")
+    fs.create_file(root / "services" / "payments-api" / "deploy" / "helm" / "payments" / "Chart.yaml")
+    fs.create_file(root / "services" / "ledger" / "pom.xml")
+    services = ServiceMap(root)
+    assert services.service("services/payments-api/src/app/db.py") == "payments-api"
+    assert services.service("services/payments-api/deploy/helm/payments/values.yaml") == "payments-api"
+    assert services.service("services/ledger/src/main/resources/application.yml") == "ledger"
+    assert services.service("README.md") == "mono"
