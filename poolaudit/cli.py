@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
-import click
 import typer
 from typer.core import TyperCommand
 
@@ -33,7 +32,7 @@ T = TypeVar("T")
 class OrderedCommand(TyperCommand):
     """Keeps the raw arguments so `--format X --output F` pairs can be read in order."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["raw_args"] = list(args)
         return super().parse_args(ctx, args)
 
@@ -71,7 +70,7 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def _outputs(ctx: click.Context, formats: list[str] | None) -> list[tuple[str, Path | None]]:
+def _outputs(ctx: typer.Context, formats: list[str] | None) -> list[tuple[str, Path | None]]:
     """Pairs each --output with the --format before it; formats without one go to stdout."""
     pairs: list[tuple[str, Path | None]] = []
     args = ctx.meta.get("raw_args", [])
@@ -152,7 +151,7 @@ def _check_formats(pairs: list[tuple[str, Path | None]]) -> None:
 
     for fmt, _ in pairs:
         if fmt not in FORMATS:
-            raise click.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+            raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
 
 
 @app.command(cls=OrderedCommand)
