@@ -91,9 +91,11 @@ APP = {
     "recycle": KeyInfo("recycle", "s"),  # only directly under a `pool` block
     "poolprepping": KeyInfo("pre_ping"),
     "prepping": KeyInfo("pre_ping"),
+    "poolpreping": KeyInfo("pre_ping"),  # normalize("pool_pre_ping"): one p
+    "preping": KeyInfo("pre_ping"),  # only directly under a `pool` block
 }
 # Generic words that mean a pool setting only when their parent is literally `pool`.
-POOL_BLOCK_ONLY = {"size", "max", "min", "timeout", "recycle", "prepping", "overflow"}
+POOL_BLOCK_ONLY = {"size", "max", "min", "timeout", "recycle", "prepping", "overflow", "preping"}
 
 # Names whose presence in a key path (or an env var) makes it a database pool.
 DB_WORDS = {
