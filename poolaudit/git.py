@@ -288,8 +288,6 @@ def commit_fix_branch(
     entries = {} if bad else _entries(root, base_sha, sorted(files))
     if reason := bad or _refusal(files, entries):
         return done("skipped", old, reason)
-    if _checked_out(root, ref):
-        return done("skipped", old, f"{branch} is checked out in a work tree; not moving it")
     head = _read_commit(root, old) if old else None
     if head is not None and not head.ours:
         return done("skipped", old, f"{branch} has commits not made by poolaudit; left alone")
@@ -306,6 +304,8 @@ def commit_fix_branch(
 
     if old and same(head):
         return done("up to date", old, changes=changes)
+    if _checked_out(root, ref):
+        return done("skipped", old, f"{branch} is checked out in a work tree; not moving it")
     status: Status
     if reuse and _SHA.match(reuse) and same(_read_commit(root, reuse)):
         new, status = reuse, "up to date"

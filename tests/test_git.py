@@ -311,9 +311,12 @@ def test_checked_out_branch_is_not_moved(repo: Path) -> None:
     fix(repo)
     git(repo, "switch", "-q", BRANCH)
     head, before = sha(repo, BRANCH), snapshot(repo)
-    outcome = fix(repo, {APP: NEW.replace(b"20", b"40")})
+    outcome = fix(repo, {APP: NEW.replace(b"20", b"40")}, base="main")
     assert (outcome.status, outcome.commit) == ("skipped", head)
     assert "checked out" in outcome.reason
+    assert snapshot(repo) == before
+    # Nothing to move: a person reviewing the branch in their checkout sees "up to date".
+    assert fix(repo, base="main").status == "up to date"
     assert snapshot(repo) == before
 
 
