@@ -251,8 +251,19 @@ def _dedent(doc: str) -> str:
     return inspect.cleandoc(doc).strip()
 
 
-def first_paragraph(text: str) -> str:
-    return " ".join(text.split("\n\n", 1)[0].split())
+def description(rule: RuleInfo) -> str:
+    """A paragraph describing the rule: the docstring's title line (without its `CODE name:`
+    prefix) joined to the paragraph after it, as SARIF's fullDescription wants."""
+    paragraphs = [" ".join(p.split()) for p in rule.doc.split("\n\n") if p.strip()]
+    if not paragraphs:
+        return rule.summary
+    title = paragraphs[0]
+    prefix = f"{rule.code} {rule.name}:"
+    if title.startswith(prefix) and len(paragraphs) > 1:
+        title = title[len(prefix) :].strip()
+        title = title[:1].upper() + title[1:]
+        return f"{title} {paragraphs[1]}"
+    return title
 
 
 SUPPRESS_HINT = "poolaudit: ignore[{code}] reason"

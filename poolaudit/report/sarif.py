@@ -17,9 +17,9 @@ from poolaudit.model import Finding, Result
 from poolaudit.report._facts import (
     SUPPRESS_HINT,
     RuleInfo,
+    description,
     environment_of,
     fingerprint,
-    first_paragraph,
     json_value,
     key_cell,
     location_hashes,
@@ -42,7 +42,7 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": first_paragraph(rule.doc) or rule.summary},
+        "fullDescription": {"text": description(rule)},
         "help": {
             "text": f"{rule.doc}\n\nTo suppress, add a comment \"{hint}\" on the setting's line "
             "or the line before it.",

@@ -1,6 +1,6 @@
 """Hand-built results for the report tests, and a fixed rule registry.
 
-The registry is faked so that golden output does not move when the real rules' wording
+`poolaudit.rules` is faked so that golden output does not move when the real rules' wording
 changes (the real registry is exercised by `test_real_rule_registry`).  Tests reach the
 results through the `samples` fixture: with `--import-mode=importlib` a helper module beside
 the tests cannot be imported by name.
@@ -8,12 +8,12 @@ the tests cannot be imported by name.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import sys
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
 from poolaudit.model import Finding, Provenance, Result, Setting, Severity, Skipped, Span
-from poolaudit.report import _facts
 
 FAKE_RULES = {
     "PA101": SimpleNamespace(
@@ -38,7 +38,10 @@ FAKE_RULES = {
 
 @pytest.fixture(autouse=True)
 def fake_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_facts, "rule_registry", lambda: FAKE_RULES)
+    """`poolaudit.rules` as the formats import it, holding FAKE_RULES only."""
+    module = ModuleType("poolaudit.rules")
+    module.RULES = FAKE_RULES  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "poolaudit.rules", module)
 
 SECRET_URL = "postgres://app:s3cr3t@db/x?pool_max_conns=3"
 
