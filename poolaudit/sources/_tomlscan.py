@@ -1,0 +1,168 @@
+"""Where each scalar of a TOML document is written: tomllib parses, this finds positions.
+
+The scanner assumes text that tomllib already accepted, so it only has to follow the
+structure: table headers `[a.b]` and `[[a]]`, dotted keys, inline tables, arrays, strings
+of all four kinds and comments.  Each scalar is reported with its key path (array indexes
+as ints) and its [start, end) offsets; comments with their offsets.
+"""
+
+from __future__ import annotations
+
+import re
+
+Path = tuple[object, ...]  # str keys and int array indexes
+
+_WS = re.compile(r"[ \t]*")
+_WS_NL = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""(?:"{1,2}(?!"))?', re.S)
+_ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'''(?:'{1,2}(?!'))?", re.S)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?")
+_BARE_VALUE = re.compile(r"[^\s,\]\}#]+")
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
+
+
+class Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.scalars: list[tuple[Path, int, int]] = []
+        self.comments: list[tuple[int, str]] = []
+        self._tables: dict[Path, int] = {}  # array-of-tables path -> index of its last element
+
+    def run(self) -> Scanner:
+        text, size = self.text, len(self.text)
+        table: Path = ()
+        while True:
+            self._skip_blank()
+            if self.pos >= size:
+                return self
+            if text.startswith("[[", self.pos):
+                self.pos += 2
+                keys = self._key()
+                parent = self._resolve(keys[:-1])
+                full = (*parent, keys[-1])
+                index = self._tables.get(full, -1) + 1
+                self._tables[full] = index
+                table = (*full, index)
+                self.pos = text.index("]]", self.pos) + 2
+            elif text[self.pos] == "[":
+                self.pos += 1
+                table = self._resolve(self._key())
+                self.pos = text.index("]", self.pos) + 1
+            else:
+                start = self.pos
+                self._pair(table)
+                if self.pos == start:  # cannot happen on text tomllib accepted; never loop
+                    self.pos += 1
+
+    # ------------------------------------------------------------------ structure
+    def _resolve(self, keys: list[str]) -> Path:
+        path: Path = ()
+        for key in keys:
+            path = (*path, key)
+            if path in self._tables:
+                path = (*path, self._tables[path])
+        return path
+
+    def _skip_blank(self) -> None:
+        """Whitespace, newlines and comments (recorded)."""
+        text, size = self.text, len(self.text)
+        while self.pos < size:
+            char = text[self.pos]
+            if char in " \t\r\n\ufeff":
+                self.pos += 1
+            elif char == "#":
+                end = text.find("\n", self.pos)
+                end = size if end < 0 else end
+                self.comments.append((self.pos, text[self.pos : end]))
+                self.pos = end
+            else:
+                return
+
+    def _key(self) -> list[str]:
+        keys = []
+        while True:
+            self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            char = self.text[self.pos : self.pos + 1]
+            if char == '"':
+                match = _BASIC.match(self.text, self.pos)
+                keys.append(unescape(match.group()[1:-1]) if match else "")
+            elif char == "'":
+                match = _LITERAL.match(self.text, self.pos)
+                keys.append(match.group()[1:-1] if match else "")
+            else:
+                match = _BARE_KEY.match(self.text, self.pos)
+                keys.append(match.group() if match else "")
+            if match is None:
+                return keys
+            self.pos = _WS.match(self.text, match.end()).end()  # type: ignore[union-attr]
+            if self.text.startswith(".", self.pos):
+                self.pos += 1
+                continue
+            return keys
+
+    def _pair(self, table: Path) -> None:
+        keys = self._key()
+        if not self.text.startswith("=", self.pos):
+            return
+        self.pos = _WS.match(self.text, self.pos + 1).end()  # type: ignore[union-attr]
+        self._value((*table, *keys))
+
+    def _value(self, path: Path) -> None:
+        text = self.text
+        char = text[self.pos : self.pos + 1]
+        if char == "[":
+            self.pos += 1
+            index = 0
+            while True:
+                self._skip_blank()
+                if self.pos >= len(text) or text[self.pos] == "]":
+                    self.pos += 1
+                    return
+                start = self.pos
+                self._value((*path, index))
+                index += 1
+                self._skip_blank()
+                if text.startswith(",", self.pos):
+                    self.pos += 1
+                elif self.pos == start:
+                    self.pos += 1
+        elif char == "{":
+            self.pos += 1
+            while True:
+                self._skip_blank()
+                if self.pos >= len(text) or text[self.pos] == "}":
+                    self.pos += 1
+                    return
+                start = self.pos
+                self._pair(path)
+                self._skip_blank()
+                if text.startswith(",", self.pos):
+                    self.pos += 1
+                elif self.pos == start:
+                    self.pos += 1
+        else:
+            for pattern in (_ML_BASIC, _ML_LITERAL, _BASIC, _LITERAL, _DATETIME, _BARE_VALUE):
+                match = pattern.match(text, self.pos)
+                if match is not None:
+                    self.scalars.append((path, match.start(), match.end()))
+                    self.pos = match.end()
+                    return
+
+
+def unescape(body: str) -> str:
+    """The text of a basic string's body (between the quotes)."""
+    if "\\" not in body:
+        return body
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE_ESCAPES.get(code, code)
+
+    return _ESCAPE.sub(one, body)

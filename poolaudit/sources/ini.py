@@ -1,0 +1,150 @@
+"""The INI source: SQLAlchemy `engine_from_config` keys (`sqlalchemy.pool_size` and custom prefixes)
+in Pyramid/CKAN/alembic ini files, PgBouncer (`[pgbouncer] default_pool_size`, `pool_size=` inside
+`[databases]` entries), and `[database] pool_size`-style app-config sections.
+
+A line scanner that mirrors configparser's rules (sections, `=`/`:` delimiters, `#`/`;` comment
+lines, indented continuation lines), because settings need positions.  `%(name)s` references
+are followed to the value they name in the same section or `[DEFAULT]`, as configparser does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from poolaudit import environments
+from poolaudit.catalog import KeyInfo, normalize
+from poolaudit.model import Extraction, Origin, Provenance, Setting, Span
+from poolaudit.sources import _appkeys
+from poolaudit.sources._inilines import Option, scan
+from poolaudit.sources._lines import LineIndex
+from poolaudit.sources._written import Written, interpret
+
+KIND = "ini"
+LITERALS: tuple[bytes, ...] = (b"pool", b"POOL", b"Pool", b"overflow", b"OVERFLOW", b"Overflow")
+
+# engine_from_config coerces these from strings; pool_pre_ping stays a string (see below).
+_SQLALCHEMY = {
+    "pool_size": KeyInfo("max_size"),
+    "max_overflow": KeyInfo("overflow"),
+    "pool_timeout": KeyInfo("acquire_timeout", "s"),
+    "pool_recycle": KeyInfo("recycle", "s"),
+    "pool_pre_ping": KeyInfo("pre_ping"),
+}
+# max_client_conn / max_db_connections bound clients and servers, not one pool: not reported.
+_PGBOUNCER = {
+    "default_pool_size": KeyInfo("max_size"),
+    "pool_size": KeyInfo("max_size"),
+    "min_pool_size": KeyInfo("min_idle"),
+    "reserve_pool_size": KeyInfo("overflow"),
+    "reserve_pool": KeyInfo("overflow"),
+}
+_PAIR = re.compile(r"([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']+)")
+_INLINE_COMMENT = re.compile(r"\s+[;#].*$")
+_REFERENCE = re.compile(r"%\(([^)]+)\)s")
+_TRUTHY_NOTE = "engine_from_config passes pool_pre_ping as a string, and any non-empty string is true"
+
+
+def extract(path: str, text: str) -> Extraction:
+    name = path.rsplit("/", 1)[-1].lower()
+    # `.cfg` files are often not INI at all (haproxy, buildout): only `.ini` must parse.
+    parsed = scan(path, text, strict=name.endswith(".ini"))
+    found = Extraction(suppressions=parsed.suppressions)
+    lines = LineIndex(text)
+    stem = name.rsplit(".", 1)[0]
+    alembic = stem == "alembic" or "alembic" in parsed.sections
+    pgbouncer = "pgbouncer" in stem or "pgbouncer" in parsed.sections
+    environment = "any" if alembic else environments.from_name(stem) or "any"
+    for option in parsed.options:
+        for setting in _settings(path, lines, parsed.options, option, pgbouncer, stem):
+            found.settings.append(setting.replace(environment=environment, migration_only=alembic))
+    return found
+
+
+def _settings(
+    path: str, lines: LineIndex, options: list[Option], option: Option, pgbouncer: bool, stem: str
+) -> list[Setting]:
+    section = option.section.lower()
+    if pgbouncer and section in ("databases", "users"):
+        return _pgbouncer_entries(path, lines, option)
+    key = option.key.strip()
+    if pgbouncer and section == "pgbouncer":
+        info = _PGBOUNCER.get(key.lower())
+        framework, pool = "pgbouncer", "pgbouncer"
+        key = f"pgbouncer.{key}"
+    else:
+        prefix, _, leaf = key.rpartition(".")
+        info = _SQLALCHEMY.get(leaf.lower()) if "sqlalchemy" in normalize(prefix) else None
+        framework, pool = "sqlalchemy", f"{option.section}.{prefix}"
+        if info is None:
+            parents = [option.section, *key.split(".")[:-1]]
+            info = _appkeys.classify(parents, key.split(".")[-1], (stem,))
+            framework, pool = "app-config", ".".join([option.section, *key.split(".")[:-1]])
+            key = f"{option.section}.{key}"
+    if info is None or option.continued:
+        return []
+    source = _referenced(options, option)
+    value_text = _INLINE_COMMENT.sub("", (source or option).value)
+    result = interpret(value_text, info.canonical, info.unit)
+    if result is None:
+        return []
+    note = result.note
+    if info.canonical == "pre_ping" and framework == "sqlalchemy":
+        if result.written is False:
+            note = _TRUTHY_NOTE
+        result = Written(True, result.provenance, result.env_var, None, result.origin)
+    if source is not None and note is None:
+        note = f"value of %({source.key.strip()})s"
+    setting = _setting(path, lines, key, info.canonical, option, source or option, result, framework, pool)
+    return [setting.replace(note=note)]
+
+
+def _referenced(options: list[Option], option: Option) -> Option | None:
+    """configparser interpolation: `%(pool)s` takes the value of `pool` in the same section,
+    else in [DEFAULT]; the fix edits that definition."""
+    match = _REFERENCE.fullmatch(option.value.strip())
+    if match is None:
+        return None
+    wanted = match.group(1).lower()
+    for section in (option.section, "DEFAULT"):
+        for other in options:
+            if other.section == section and other.key.strip().lower() == wanted and other is not option:
+                return other
+    return None
+
+
+def _pgbouncer_entries(path: str, lines: LineIndex, option: Option) -> list[Setting]:
+    """`mydb = host=db dbname=app pool_size=50 reserve_pool=10`: libpq-style pairs in the value."""
+    found = []
+    database = option.key.strip()
+    for pair in _PAIR.finditer(option.value):
+        info = _PGBOUNCER.get(pair.group(1).lower())
+        if info is None or pair.group(1).lower() == "default_pool_size":
+            continue
+        result = interpret(pair.group(2).strip("'"), info.canonical, info.unit)
+        if result is None:
+            continue
+        start = option.start + pair.start(2) + (1 if pair.group(2).startswith("'") else 0)
+        part = Option(option.section, option.key, pair.group(2), start, option.continued)
+        key = f"{option.section}.{database}.{pair.group(1)}"
+        found.append(_setting(path, lines, key, info.canonical, part, part, result, "pgbouncer", f"{option.section}.{database}"))
+    return found
+
+
+def _setting(
+    path: str, lines: LineIndex, key: str, canonical: str, option: Option, origin_option: Option,
+    result: Written, framework: str, pool: str,
+) -> Setting:
+    raw = _INLINE_COMMENT.sub("", option.value).rstrip()
+    line, column = lines.position(option.start)
+    origin = None
+    if result.origin is not None:
+        start, end = origin_option.start + result.origin[0], origin_option.start + result.origin[1]
+        o_line, o_column = lines.position(start)
+        origin = Origin(path, Span(start, end), o_line, o_column)
+    value = result.value if result.provenance is not Provenance.UNRESOLVED else None
+    return Setting(
+        path=path, line=line, column=column, span=Span(option.start, option.start + len(raw)), kind=KIND,
+        framework=framework, key=key, canonical=canonical, raw=raw, value=value, provenance=result.provenance,
+        written=result.written, origin=origin, env_var=result.env_var, unit=result.unit, pool=pool, note=result.note,
+    )
+
