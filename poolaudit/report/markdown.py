@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from poolaudit.model import Result
+from poolaudit.model import Finding, Result
 from poolaudit.report._facts import (
     SUPPRESS_HINT,
     bound_cell,
@@ -27,6 +27,8 @@ from poolaudit.report._facts import (
     worst_first,
 )
 
+# GitHub's step-summary limit is 1 MiB; rows stop well before it, leaving room for the rest.
+MAX_BYTES = 900_000
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 
@@ -51,70 +53,103 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+class _Budget:
+    """Bytes left for table rows: GitHub refuses a step summary over 1 MiB, so a huge run
+    lists what fits and says how many rows were left out (the JSON and SARIF have them all)."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def take(self, rows: list[str], noun: str) -> list[str]:
+        for i, row in enumerate(rows):
+            size = len(row.encode("utf-8")) + 1
+            if size > self.left:
+                return [*rows[:i], "", f"... and {plural(len(rows) - i, noun)} more, left out to keep "
+                        "this summary under GitHub's size limit; the JSON and SARIF outputs list all."]
+            self.left -= size
+        return rows
+
+
+def _findings(result: Result, budget: _Budget) -> list[str]:
+    by_path = services_by_path(result)
+    rows = [
+        _row(
+            [
+                severity(f),
+                text(service_of(f, by_path)),
+                f.setting.environment if f.setting is not None else "",
+                code(f"{f.path}:{f.line}"),
+                code(key_cell(f)),
+                text(masked(value_cell(f.setting))),
+                text(bound_cell(f)),
+                f"{f.code} {text(f.name)}",
+                text(masked(f.message)),
+            ]
+        )
+        for f in worst_first(result.findings)
+    ]
+    header = [
+        _row(["Severity", "Service", "Environment", "File", "Setting", "Value", "Bound", "Rule", "Message"]),
+        _row(["---"] * 9),
+    ]
+    return [*header, *budget.take(rows, "finding"), ""]
+
+
+def _skipped(result: Result, budget: _Budget) -> list[str]:
+    rows = [
+        _row([code(s.path), str(s.line) if s.line is not None else "", text(masked(s.reason))])
+        for s in result.skipped
+    ]
+    return [
+        "<details>",
+        f"<summary>{plural(len(rows), 'file')} skipped</summary>",
+        "",
+        _row(["File", "Line", "Reason"]),
+        _row(["---"] * 3),
+        *budget.take(rows, "skipped file"),
+        "",
+        "</details>",
+        "",
+    ]
+
+
+def _rules(result: Result) -> list[str]:
+    registry = rule_registry()
+    examples: dict[str, Finding] = {}
+    for f in result.findings:
+        examples.setdefault(f.code, f)
+    out = ["### Rules", ""]
+    for rule_code in sorted(examples):
+        rule = rule_info(rule_code, examples[rule_code], registry)
+        out.append(f"- **{rule.code}** {text(rule.name)}: {text(rule.summary)}")
+    return [
+        *out,
+        "",
+        "### Suppressing a finding",
+        "",
+        "Fix the value, or add a comment with the rule code and a reason on the setting's "
+        "line or the line before it:",
+        "",
+        "```",
+        "# " + SUPPRESS_HINT.format(code=min(examples)),
+        "```",
+        "",
+        "`poolaudit explain CODE` prints a rule's documentation.",
+        "",
+    ]
+
+
 def render(result: Result, *, color: bool = False, width: int | None = None) -> str:
     summary = summarize(result)
-    by_path = services_by_path(result)
-    out = []
-    if summary.findings:
-        out.append(f"## poolaudit: {plural(summary.findings, 'finding')}")
-    else:
-        out.append("## poolaudit: no findings")
-    out += ["", text(summary_sentence(summary)), ""]
-
+    budget = _Budget(MAX_BYTES)
+    title = plural(summary.findings, "finding") if summary.findings else "no findings"
+    out = [f"## poolaudit: {title}", "", text(summary_sentence(summary)), ""]
     if result.findings:
-        out.append(_row(["Severity", "Service", "Environment", "File", "Setting", "Value", "Bound",
-                         "Rule", "Message"]))
-        out.append(_row(["---"] * 9))
-        for f in worst_first(result.findings):
-            out.append(
-                _row(
-                    [
-                        severity(f),
-                        text(service_of(f, by_path)),
-                        f.setting.environment if f.setting is not None else "",
-                        code(f"{f.path}:{f.line}"),
-                        code(key_cell(f)),
-                        text(masked(value_cell(f.setting))),
-                        text(bound_cell(f)),
-                        f"{f.code} {text(f.name)}",
-                        text(masked(f.message)),
-                    ]
-                )
-            )
-        out.append("")
+        out += _findings(result, budget)
     else:
         out += ["Every pool setting found is within the policy.", ""]
-
     if result.skipped:
-        out += ["<details>", f"<summary>{plural(summary.skipped, 'file')} skipped</summary>", ""]
-        out += [_row(["File", "Line", "Reason"]), _row(["---"] * 3)]
-        for s in result.skipped:
-            line = str(s.line) if s.line is not None else ""
-            out.append(_row([code(s.path), line, text(masked(s.reason))]))
-        out += ["", "</details>", ""]
-
+        out += _skipped(result, budget)
     if result.findings:
-        registry = rule_registry()
-        examples = {}
-        for f in result.findings:
-            examples.setdefault(f.code, f)
-        out += ["### Rules", ""]
-        for rule_code in sorted(examples):
-            rule = rule_info(rule_code, examples[rule_code], registry)
-            out.append(f"- **{rule.code}** {text(rule.name)}: {text(rule.summary)}")
-        first = min(examples)
-        out += [
-            "",
-            "### Suppressing a finding",
-            "",
-            "Fix the value, or add a comment with the rule code and a reason on the setting's "
-            "line or the line before it:",
-            "",
-            "```",
-            "# " + SUPPRESS_HINT.format(code=first),
-            "```",
-            "",
-            "`poolaudit explain CODE` prints a rule's documentation.",
-            "",
-        ]
+        out += _rules(result)
     return "\n".join(out).rstrip("\n") + "\n"
