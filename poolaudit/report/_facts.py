@@ -226,7 +226,7 @@ def rule_registry() -> Mapping[str, Any]:
         from poolaudit.rules import RULES
     except ImportError:  # rules not installed yet: fall back to what findings say
         return {}
-    return RULES  # type: ignore[no-any-return]
+    return RULES
 
 
 def rule_info(code: str, example: Finding | None, registry: Mapping[str, Any]) -> RuleInfo:

@@ -64,8 +64,11 @@ class _Budget:
         for i, row in enumerate(rows):
             size = len(row.encode("utf-8")) + 1
             if size > self.left:
-                return [*rows[:i], "", f"... and {plural(len(rows) - i, noun)} more, left out to keep "
-                        "this summary under GitHub's size limit; the JSON and SARIF outputs list all."]
+                note = (
+                    f"... and {plural(len(rows) - i, noun)} more, left out to keep this summary "
+                    "under GitHub's size limit; the JSON and SARIF outputs list all."
+                )
+                return [*rows[:i], "", note]
             self.left -= size
         return rows
 
@@ -89,7 +92,19 @@ def _findings(result: Result, budget: _Budget) -> list[str]:
         for f in worst_first(result.findings)
     ]
     header = [
-        _row(["Severity", "Service", "Environment", "File", "Setting", "Value", "Bound", "Rule", "Message"]),
+        _row(
+            [
+                "Severity",
+                "Service",
+                "Environment",
+                "File",
+                "Setting",
+                "Value",
+                "Bound",
+                "Rule",
+                "Message",
+            ]
+        ),
         _row(["---"] * 9),
     ]
     return [*header, *budget.take(rows, "finding"), ""]
@@ -127,8 +142,10 @@ def _rules(result: Result) -> list[str]:
         "",
         "### Suppressing a finding",
         "",
-        "Fix the value, or add a comment with the rule code and a reason on the setting's "
-        "line or the line before it:",
+        (
+            "Fix the value, or add a comment with the rule code and a reason on the setting's "
+            "line or the line before it:"
+        ),
         "",
         "```",
         "# " + SUPPRESS_HINT.format(code=min(examples)),

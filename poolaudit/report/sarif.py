@@ -44,7 +44,7 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": description(rule)},
         "help": {
-            "text": f"{rule.doc}\n\nTo suppress, add a comment \"{hint}\" on the setting's line "
+            "text": f'{rule.doc}\n\nTo suppress, add a comment "{hint}" on the setting\'s line '
             "or the line before it.",
             "markdown": f"{rule.doc}\n\nTo suppress, add a comment `{hint}` on the setting's line "
             "or the line before it.",
@@ -82,7 +82,9 @@ def artifact_uri(path: str) -> str:
     return quote(path.replace("\\", "/"), safe="/")
 
 
-def result_object(f: Finding, index: int, line_hash: str, by_path: dict[str, str]) -> dict[str, Any]:
+def result_object(
+    f: Finding, index: int, line_hash: str, by_path: dict[str, str]
+) -> dict[str, Any]:
     s = f.setting
     properties: dict[str, Any] = {}
     if service_of(f, by_path):
@@ -110,7 +112,10 @@ def result_object(f: Finding, index: int, line_hash: str, by_path: dict[str, str
                 }
             }
         ],
-        "partialFingerprints": {"poolaudit/v1": fingerprint(f), "primaryLocationLineHash": line_hash},
+        "partialFingerprints": {
+            "poolaudit/v1": fingerprint(f),
+            "primaryLocationLineHash": line_hash,
+        },
         "properties": properties,
     }
 
@@ -138,7 +143,8 @@ def log(result: Result) -> dict[str, Any]:
                 "tool": {"driver": driver},
                 "columnKind": "unicodeCodePoints",
                 "results": [
-                    result_object(f, index[f.code], h, by_path) for f, h in zip(result.findings, hashes)
+                    result_object(f, index[f.code], h, by_path)
+                    for f, h in zip(result.findings, hashes)
                 ],
             }
         ],

@@ -55,7 +55,7 @@ def _console(color: bool, width: int) -> tuple[Console, StringIO]:
 
 
 def _rows(findings: list[Finding]) -> list[tuple[Text, ...]]:
-    rows = []
+    rows: list[tuple[Text, ...]] = []
     for f in findings:
         setting = Text(key_cell(f) or "(file)")
         if f.setting is not None:
@@ -64,7 +64,7 @@ def _rows(findings: list[Finding]) -> list[tuple[Text, ...]]:
             (
                 Text(f"{f.path}:{f.line}"),
                 setting,
-                # A file-level finding has no value; its message (why the file was skipped) goes here.
+                # A file-level finding has no value; its message (why it was skipped) goes here.
                 Text(masked(value_cell(f.setting) if f.setting is not None else f.message)),
                 Text(bound_cell(f)),
                 Text(f"{f.code} {f.name}", style=STYLES.get(severity(f), "")),

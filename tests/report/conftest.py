@@ -43,9 +43,8 @@ def fake_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     module.RULES = FAKE_RULES  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "poolaudit.rules", module)
 
+
 SECRET_URL = "postgres://app:s3cr3t@db/x?pool_max_conns=3"
-
-
 
 
 def setting(**changes: object) -> Setting:
@@ -100,35 +99,85 @@ LEDGER = setting(
     service="ledger",
     pool="production",
 )
-COMPLIANT = setting(path="ledger/config/database.yml", line=3, column=9, span=Span(30, 32),
-                    key="production.pool", raw="20", value=20, written=20,
-                    provenance=Provenance.ENV_FILE, env_var="RAILS_MAX_THREADS",
-                    env_file="ledger/.env.production", service="ledger", framework="rails",
-                    pool="production")
+COMPLIANT = setting(
+    path="ledger/config/database.yml",
+    line=3,
+    column=9,
+    span=Span(30, 32),
+    key="production.pool",
+    raw="20",
+    value=20,
+    written=20,
+    provenance=Provenance.ENV_FILE,
+    env_var="RAILS_MAX_THREADS",
+    env_file="ledger/.env.production",
+    service="ledger",
+    framework="rails",
+    pool="production",
+)
 
 
 def sample() -> Result:
     return Result(
         settings=[POOL, TIMEOUT, LEDGER, COMPLIANT],
         findings=[
-            Finding("PA103", "acquire-timeout", Severity.WARNING,
-                    "connection-timeout is 60 s; policy maximum for production is 30 s",
-                    TIMEOUT.path, TIMEOUT.line, TIMEOUT.column, TIMEOUT, expected=30, fix_to=30,
-                    fingerprint="fp-timeout"),
-            Finding("PA101", "pool-undersized", Severity.ERROR,
-                    "maximum-pool-size is 4; policy minimum for production is 10",
-                    POOL.path, POOL.line, POOL.column, POOL, expected=10, fix_to=10,
-                    fingerprint="fp-pool"),
-            Finding("PA101", "pool-undersized", Severity.ERROR,
-                    "DB_POOL_SIZE is 12; policy minimum for production is 16",
-                    LEDGER.path, LEDGER.line, LEDGER.column, LEDGER, expected=16, fix_to=16,
-                    fingerprint="fp-ledger"),
-            Finding("PA301", "file-not-parsed", Severity.INFO,
-                    "YAML does not parse: mapping values are not allowed here",
-                    "ledger/config/broken.yml", 7, 1, None, fingerprint="fp-broken"),
+            Finding(
+                "PA103",
+                "acquire-timeout",
+                Severity.WARNING,
+                "connection-timeout is 60 s; policy maximum for production is 30 s",
+                TIMEOUT.path,
+                TIMEOUT.line,
+                TIMEOUT.column,
+                TIMEOUT,
+                expected=30,
+                fix_to=30,
+                fingerprint="fp-timeout",
+            ),
+            Finding(
+                "PA101",
+                "pool-undersized",
+                Severity.ERROR,
+                "maximum-pool-size is 4; policy minimum for production is 10",
+                POOL.path,
+                POOL.line,
+                POOL.column,
+                POOL,
+                expected=10,
+                fix_to=10,
+                fingerprint="fp-pool",
+            ),
+            Finding(
+                "PA101",
+                "pool-undersized",
+                Severity.ERROR,
+                "DB_POOL_SIZE is 12; policy minimum for production is 16",
+                LEDGER.path,
+                LEDGER.line,
+                LEDGER.column,
+                LEDGER,
+                expected=16,
+                fix_to=16,
+                fingerprint="fp-ledger",
+            ),
+            Finding(
+                "PA301",
+                "file-not-parsed",
+                Severity.INFO,
+                "YAML does not parse: mapping values are not allowed here",
+                "ledger/config/broken.yml",
+                7,
+                1,
+                None,
+                fingerprint="fp-broken",
+            ),
         ],
         skipped=[
-            Skipped("ledger/config/broken.yml", "YAML does not parse: mapping values are not allowed here", 7),
+            Skipped(
+                "ledger/config/broken.yml",
+                "YAML does not parse: mapping values are not allowed here",
+                7,
+            ),
             Skipped("ledger/blob.env", "binary file"),
         ],
         roots=["/src"],
@@ -160,8 +209,21 @@ def secret() -> Result:
     message = f"pool_max_conns is 3 in {SECRET_URL}; policy minimum is 10"
     return Result(
         settings=[s],
-        findings=[Finding("PA101", "pool-undersized", Severity.ERROR, message, s.path, s.line, s.column,
-                          s, expected=10, fix_to=10, fingerprint="fp")],
+        findings=[
+            Finding(
+                "PA101",
+                "pool-undersized",
+                Severity.ERROR,
+                message,
+                s.path,
+                s.line,
+                s.column,
+                s,
+                expected=10,
+                fix_to=10,
+                fingerprint="fp",
+            )
+        ],
         skipped=[Skipped("bad.env", f"cannot parse {SECRET_URL}", 2)],
         files_scanned=2,
     )
@@ -169,12 +231,25 @@ def secret() -> Result:
 
 def small() -> Result:
     """One undersized pool and one skipped file: small enough for whole-document goldens."""
-    finding = Finding("PA101", "pool-undersized", Severity.ERROR,
-                      "maximum-pool-size is 4; policy minimum for production is 10",
-                      POOL.path, POOL.line, POOL.column, POOL, expected=10, fix_to=10,
-                      fingerprint="fp-pool")
-    return Result(settings=[POOL], findings=[finding], skipped=[Skipped("blob.env", "binary file")],
-                  files_scanned=5)
+    finding = Finding(
+        "PA101",
+        "pool-undersized",
+        Severity.ERROR,
+        "maximum-pool-size is 4; policy minimum for production is 10",
+        POOL.path,
+        POOL.line,
+        POOL.column,
+        POOL,
+        expected=10,
+        fix_to=10,
+        fingerprint="fp-pool",
+    )
+    return Result(
+        settings=[POOL],
+        findings=[finding],
+        skipped=[Skipped("blob.env", "binary file")],
+        files_scanned=5,
+    )
 
 
 @pytest.fixture

@@ -30,16 +30,30 @@ def test_quantity(value: object, canonical: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("changes", "text"),
     [
-        pytest.param({"provenance": Provenance.LITERAL, "env_var": None}, "4 (literal)", id="literal"),
+        pytest.param(
+            {"provenance": Provenance.LITERAL, "env_var": None}, "4 (literal)", id="literal"
+        ),
         pytest.param({}, "4 (env-default DB_POOL_SIZE)", id="env-default"),
-        pytest.param({"provenance": Provenance.ENV_FILE, "env_file": ".env.production", "value": 12},
-                     "12 (from .env.production)", id="env-file"),
-        pytest.param({"provenance": Provenance.LIBRARY_DEFAULT, "value": 5, "env_var": None},
-                     "5 (library default)", id="library-default"),
-        pytest.param({"provenance": Provenance.UNRESOLVED, "value": None}, "? (unresolved DB_POOL_SIZE)",
-                     id="unresolved-variable"),
-        pytest.param({"provenance": Provenance.UNRESOLVED, "value": None, "env_var": None}, "? (unresolved)",
-                     id="unresolved-expression"),
+        pytest.param(
+            {"provenance": Provenance.ENV_FILE, "env_file": ".env.production", "value": 12},
+            "12 (from .env.production)",
+            id="env-file",
+        ),
+        pytest.param(
+            {"provenance": Provenance.LIBRARY_DEFAULT, "value": 5, "env_var": None},
+            "5 (library default)",
+            id="library-default",
+        ),
+        pytest.param(
+            {"provenance": Provenance.UNRESOLVED, "value": None},
+            "? (unresolved DB_POOL_SIZE)",
+            id="unresolved-variable",
+        ),
+        pytest.param(
+            {"provenance": Provenance.UNRESOLVED, "value": None, "env_var": None},
+            "? (unresolved)",
+            id="unresolved-expression",
+        ),
     ],
 )
 def test_value_cell(samples: SimpleNamespace, changes: dict[str, object], text: str) -> None:
@@ -54,8 +68,12 @@ def test_summary_sentence(samples: SimpleNamespace) -> None:
 
 
 def test_skip_reasons_are_grouped_most_frequent_first() -> None:
-    skipped = [Skipped(f"{i}.yml", r) for i, r in
-               enumerate(["binary file", "YAML does not parse: x", "YAML does not parse: y", "too large"])]
+    skipped = [
+        Skipped(f"{i}.yml", r)
+        for i, r in enumerate(
+            ["binary file", "YAML does not parse: x", "YAML does not parse: y", "too large"]
+        )
+    ]
     summary = _facts.summarize(Result(skipped=skipped))
     assert summary.skip_reasons == {"YAML does not parse": 2, "binary file": 1, "too large": 1}
 

@@ -78,5 +78,7 @@ def test_formats_are_imported_lazily() -> None:
         "render('concise', Result()); "
         "print(sorted(m for m in sys.modules if m.startswith(('rich', 'poolaudit.report.'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "['poolaudit.report._facts', 'poolaudit.report.concise']"

@@ -53,8 +53,9 @@ def test_escaping(text: str, data: str, prop: str) -> None:
 
 
 def test_a_path_and_message_with_special_characters() -> None:
-    f = Finding("PA101", "pool-undersized", Severity.ERROR, "50% of 10:\nraise it",
-                "deploy/a,b:c.yml", 3, 7)
+    f = Finding(
+        "PA101", "pool-undersized", Severity.ERROR, "50% of 10:\nraise it", "deploy/a,b:c.yml", 3, 7
+    )
     assert github.render(Result(findings=[f])) == (
         "::error file=deploy/a%2Cb%3Ac.yml,line=3,col=7,title=PA101 pool-undersized"
         "::50%25 of 10:%0Araise it\n"

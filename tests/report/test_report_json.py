@@ -75,7 +75,14 @@ DOCUMENT = {
 def test_golden_text_and_key_order(samples: SimpleNamespace) -> None:
     text = json_.render(samples.small())
     assert text == json.dumps(DOCUMENT, indent=2) + "\n"
-    assert list(json.loads(text)) == ["version", "tool", "settings", "findings", "skipped", "summary"]
+    assert list(json.loads(text)) == [
+        "version",
+        "tool",
+        "settings",
+        "findings",
+        "skipped",
+        "summary",
+    ]
 
 
 def test_documented_keys_are_always_present(samples: SimpleNamespace) -> None:
@@ -125,18 +132,29 @@ def test_file_level_finding(samples: SimpleNamespace) -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        pytest.param({"span": None, "provenance": Provenance.LIBRARY_DEFAULT, "raw": ""},
-                     {"span": None, "end_line": None, "provenance": "library-default"}, id="library-default"),
-        pytest.param({"value": None, "provenance": Provenance.UNRESOLVED, "note": "int(os.getenv('X'))"},
-                     {"value": None, "provenance": "unresolved", "note": "int(os.getenv('X'))"}, id="unresolved"),
+        pytest.param(
+            {"span": None, "provenance": Provenance.LIBRARY_DEFAULT, "raw": ""},
+            {"span": None, "end_line": None, "provenance": "library-default"},
+            id="library-default",
+        ),
+        pytest.param(
+            {"value": None, "provenance": Provenance.UNRESOLVED, "note": "int(os.getenv('X'))"},
+            {"value": None, "provenance": "unresolved", "note": "int(os.getenv('X'))"},
+            id="unresolved",
+        ),
         pytest.param({"raw": "|\n  5", "span": None}, {"end_line": None}, id="no-span-no-end"),
         pytest.param({"raw": "|\n  5"}, {"end_line": 5}, id="block-scalar-ends-a-line-later"),
         pytest.param({"value": float("nan")}, {"value": None}, id="nan-is-not-json"),
-        pytest.param({"value": 0.5, "canonical": "acquire_timeout", "unit": "ms"},
-                     {"value": 0.5, "unit": "ms"}, id="seconds"),
+        pytest.param(
+            {"value": 0.5, "canonical": "acquire_timeout", "unit": "ms"},
+            {"value": 0.5, "unit": "ms"},
+            id="seconds",
+        ),
     ],
 )
-def test_setting_fields(samples: SimpleNamespace, changes: dict[str, object], expected: dict[str, object]) -> None:
+def test_setting_fields(
+    samples: SimpleNamespace, changes: dict[str, object], expected: dict[str, object]
+) -> None:
     record = json.loads(json_.render(Result([samples.setting(**changes)])))["settings"][0]
     assert {k: record[k] for k in expected} == expected
 
@@ -148,4 +166,6 @@ def test_fingerprint_is_never_empty(samples: SimpleNamespace) -> None:
 
 
 def test_output_is_strict_json(samples: SimpleNamespace) -> None:
-    json.loads(json_.render(samples.sample()), parse_constant=lambda c: pytest.fail(f"non-JSON {c}"))
+    json.loads(
+        json_.render(samples.sample()), parse_constant=lambda c: pytest.fail(f"non-JSON {c}")
+    )

@@ -100,7 +100,9 @@ def _cells(row: str) -> int:
 
 def test_pipes_in_file_text_do_not_add_cells(samples: SimpleNamespace) -> None:
     s = samples.setting(key="a|b|c", raw="x | y", env_var="P|Q", path="odd|dir/app.yml")
-    f = Finding("PA101", "pool-undersized", Severity.ERROR, "x | y is | 4", s.path, 1, 1, s, expected=10)
+    f = Finding(
+        "PA101", "pool-undersized", Severity.ERROR, "x | y is | 4", s.path, 1, 1, s, expected=10
+    )
     text = markdown.render(Result([s], [f], [Skipped("we|ird.yml", "bad | file")]))
     rows = [line for line in text.splitlines() if line.startswith("|")]
     assert {_cells(r) for r in rows[:3]} == {9}
@@ -121,19 +123,34 @@ def test_tells_how_to_suppress(samples: SimpleNamespace) -> None:
 def test_a_huge_run_stays_under_githubs_summary_limit(samples: SimpleNamespace) -> None:
     s = samples.POOL
     findings = [
-        Finding("PA101", "pool-undersized", Severity.ERROR, f"maximum-pool-size is 4 ({i}); " + "x" * 200,
-                s.path, i + 1, 1, s, expected=10)
+        Finding(
+            "PA101",
+            "pool-undersized",
+            Severity.ERROR,
+            f"maximum-pool-size is 4 ({i}); " + "x" * 200,
+            s.path,
+            i + 1,
+            1,
+            s,
+            expected=10,
+        )
         for i in range(10_000)
     ]
-    text = markdown.render(Result([s], findings, [Skipped(f"{i}.bin", "binary file") for i in range(1000)]))
+    text = markdown.render(
+        Result([s], findings, [Skipped(f"{i}.bin", "binary file") for i in range(1000)])
+    )
     assert len(text.encode("utf-8")) < 1024 * 1024
     assert re.search(r"\.\.\. and \d+ findings more, left out", text)
     assert "### Suppressing a finding" in text
 
 
-def test_rows_that_fit_are_all_listed(samples: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_that_fit_are_all_listed(
+    samples: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(markdown, "MAX_BYTES", 500)
     text = markdown.render(samples.sample())
     assert text.count("| error |") == 2
-    assert "... and 2 findings more, left out to keep this summary under GitHub's size limit" in text
+    assert (
+        "... and 2 findings more, left out to keep this summary under GitHub's size limit" in text
+    )
     assert "... and 2 skipped files more" in text

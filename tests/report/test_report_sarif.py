@@ -21,7 +21,9 @@ RESULTS = ["sample", "empty", "small", "secret"]
 RULE = {
     "id": "PA101",
     "name": "pool-undersized",
-    "shortDescription": {"text": "A pool is smaller than the policy's minimum for its environment."},
+    "shortDescription": {
+        "text": "A pool is smaller than the policy's minimum for its environment."
+    },
     "fullDescription": {"text": "A pool is smaller than the policy's minimum for its environment."},
     "help": {
         "text": "A pool is smaller than the policy's minimum for its environment.\n\n"
@@ -49,7 +51,10 @@ RESULT = {
             }
         }
     ],
-    "partialFingerprints": {"poolaudit/v1": "fp-pool", "primaryLocationLineHash": "eca8b1b0a0e6b4d1:1"},
+    "partialFingerprints": {
+        "poolaudit/v1": "fp-pool",
+        "primaryLocationLineHash": "eca8b1b0a0e6b4d1:1",
+    },
     "properties": {
         "service": "payments-api",
         "environment": "production",
@@ -96,7 +101,10 @@ def test_valid_against_the_sarif_schema(samples: SimpleNamespace, name: str) -> 
     validator_class = jsonschema.validators.validator_for(SCHEMA)
     validator_class.check_schema(SCHEMA)
     validator = validator_class(SCHEMA, format_checker=validator_class.FORMAT_CHECKER)
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(_log(getattr(samples, name)()))]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in validator.iter_errors(_log(getattr(samples, name)()))
+    ]
     assert errors == []
 
 
@@ -131,7 +139,9 @@ def test_unknown_rule_falls_back_to_the_finding(samples: SimpleNamespace) -> Non
     assert rule["defaultConfiguration"] == {"level": "note"}
 
 
-def test_fingerprints_are_equal_across_runs_and_differ_between_findings(samples: SimpleNamespace) -> None:
+def test_fingerprints_are_equal_across_runs_and_differ_between_findings(
+    samples: SimpleNamespace,
+) -> None:
     first = [r["partialFingerprints"] for r in _results(samples.sample())]
     second = [r["partialFingerprints"] for r in _results(samples.sample())]
     assert first == second
@@ -143,8 +153,19 @@ def test_line_hash_does_not_move_with_the_line(samples: SimpleNamespace) -> None
     result = samples.small()
     moved = samples.POOL.replace(line=40)
     finding = result.findings[0]
-    shifted = Finding(finding.code, finding.name, finding.severity, finding.message, finding.path, 40, 28,
-                      moved, finding.expected, finding.fix_to, finding.fingerprint)
+    shifted = Finding(
+        finding.code,
+        finding.name,
+        finding.severity,
+        finding.message,
+        finding.path,
+        40,
+        28,
+        moved,
+        finding.expected,
+        finding.fix_to,
+        finding.fingerprint,
+    )
     before = _results(result)[0]["partialFingerprints"]
     after = _results(Result([moved], [shifted]))[0]["partialFingerprints"]
     assert before == after
@@ -155,35 +176,71 @@ def test_fallback_fingerprints_are_stable_and_distinct(samples: SimpleNamespace)
         Finding("PA101", "pool-undersized", Severity.ERROR, "m", s.path, s.line, s.column, s)
         for s in (samples.POOL, samples.TIMEOUT, samples.LEDGER)
     ]
-    runs = [[r["partialFingerprints"]["poolaudit/v1"] for r in _results(Result(findings=findings))] for _ in "ab"]
+    runs = [
+        [r["partialFingerprints"]["poolaudit/v1"] for r in _results(Result(findings=findings))]
+        for _ in "ab"
+    ]
     assert runs[0] == runs[1]
     assert len(set(runs[0])) == 3 and all(runs[0])
 
 
 def test_same_place_twice_gets_distinct_line_hashes() -> None:
-    twice = [Finding("PA301", "file-not-parsed", Severity.INFO, m, "a.yml", 1, 1) for m in ("x", "y")]
-    hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in _results(Result(findings=twice))]
-    assert hashes[0].endswith(":1") and hashes[1].endswith(":2") and hashes[0][:-2] == hashes[1][:-2]
+    twice = [
+        Finding("PA301", "file-not-parsed", Severity.INFO, m, "a.yml", 1, 1) for m in ("x", "y")
+    ]
+    hashes = [
+        r["partialFingerprints"]["primaryLocationLineHash"]
+        for r in _results(Result(findings=twice))
+    ]
+    assert (
+        hashes[0].endswith(":1") and hashes[1].endswith(":2") and hashes[0][:-2] == hashes[1][:-2]
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "line", "column", "region"),
     [
-        pytest.param({}, 4, 28, {"startLine": 4, "startColumn": 28, "endLine": 4, "endColumn": 45},
-                     id="ends-after-the-raw-text"),
-        pytest.param({"span": None}, 4, 28, {"startLine": 4, "startColumn": 28}, id="no-span-no-end"),
+        pytest.param(
+            {},
+            4,
+            28,
+            {"startLine": 4, "startColumn": 28, "endLine": 4, "endColumn": 45},
+            id="ends-after-the-raw-text",
+        ),
+        pytest.param(
+            {"span": None}, 4, 28, {"startLine": 4, "startColumn": 28}, id="no-span-no-end"
+        ),
         pytest.param({}, 3, 5, {"startLine": 3, "startColumn": 5}, id="finding-elsewhere-no-end"),
-        pytest.param({"raw": "|\n  5\n  6x"}, 4, 28, {"startLine": 4, "startColumn": 28, "endLine": 6,
-                                                     "endColumn": 5}, id="multi-line"),
-        pytest.param({"raw": "postgres://u:secret@h/d?pool=5"}, 4, 28,
-                     {"startLine": 4, "startColumn": 28, "endLine": 4, "endColumn": 58},
-                     id="length-of-the-unmasked-text"),
-        pytest.param({"line": 0, "column": 0}, 0, 0,
-                     {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 18}, id="clamped-to-1"),
+        pytest.param(
+            {"raw": "|\n  5\n  6x"},
+            4,
+            28,
+            {"startLine": 4, "startColumn": 28, "endLine": 6, "endColumn": 5},
+            id="multi-line",
+        ),
+        pytest.param(
+            {"raw": "postgres://u:secret@h/d?pool=5"},
+            4,
+            28,
+            {"startLine": 4, "startColumn": 28, "endLine": 4, "endColumn": 58},
+            id="length-of-the-unmasked-text",
+        ),
+        pytest.param(
+            {"line": 0, "column": 0},
+            0,
+            0,
+            {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 18},
+            id="clamped-to-1",
+        ),
     ],
 )
-def test_region(samples: SimpleNamespace, changes: dict[str, object], line: int, column: int,
-                region: dict[str, int]) -> None:
+def test_region(
+    samples: SimpleNamespace,
+    changes: dict[str, object],
+    line: int,
+    column: int,
+    region: dict[str, int],
+) -> None:
     s = samples.POOL.replace(**changes)
     f = Finding("PA101", "pool-undersized", Severity.ERROR, "m", s.path, line, column, s)
     assert _results(Result([s], [f]))[0]["locations"][0]["physicalLocation"]["region"] == region
@@ -200,7 +257,9 @@ def test_region(samples: SimpleNamespace, changes: dict[str, object], line: int,
 )
 def test_uri_is_repository_relative_and_encoded(path: str, uri: str) -> None:
     f = Finding("PA301", "file-not-parsed", Severity.INFO, "m", path, 1, 1)
-    location = _results(Result(findings=[f]))[0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    location = _results(Result(findings=[f]))[0]["locations"][0]["physicalLocation"][
+        "artifactLocation"
+    ]
     assert location == {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 

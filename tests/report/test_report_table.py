@@ -59,7 +59,9 @@ def test_colour_marks_the_verdict_by_severity(samples: SimpleNamespace) -> None:
     assert "\x1b[36mPA301 file-not-parsed\x1b[0m" in text  # information: cyan
 
 
-def test_environment_does_not_switch_colour_on(samples: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_does_not_switch_colour_on(
+    samples: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The CLI decides colour from NO_COLOR and the terminal; the renderer obeys its parameter only.
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "40")
@@ -84,9 +86,13 @@ def test_keys_are_not_broken_when_the_width_allows(samples: SimpleNamespace, wid
     assert re.search(r"spring\.datasource\.hikari\.maximum-pool-size\b", text) or width < 120
 
 
-def test_services_appear_by_their_worst_finding_and_rows_worst_first(samples: SimpleNamespace) -> None:
+def test_services_appear_by_their_worst_finding_and_rows_worst_first(
+    samples: SimpleNamespace,
+) -> None:
     text = table.render(samples.sample(), width=200)
-    titles = [line for line in text.splitlines() if line in ("payments-api", "ledger", "(no service)")]
+    titles = [
+        line for line in text.splitlines() if line in ("payments-api", "ledger", "(no service)")
+    ]
     assert titles == ["payments-api", "ledger", "(no service)"]
     assert text.index("maximum-pool-size") < text.index("connection-timeout")
 
