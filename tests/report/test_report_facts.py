@@ -95,3 +95,20 @@ def test_a_setting_with_several_findings_is_not_compliant(samples: SimpleNamespa
 )
 def test_masked(text: str) -> None:
     assert "s3cr3t" not in _facts.masked(text)
+
+
+@pytest.mark.parametrize(
+    ("doc", "text"),
+    [
+        pytest.param(
+            "PA101 pool-undersized: the pool is small.\n\nIt queues\nrequests.\n\nFlagged:\n\n    pool: 4",
+            "The pool is small. It queues requests.",
+            id="title-and-first-paragraph",
+        ),
+        pytest.param("The pool is small.", "The pool is small.", id="one-line"),
+        pytest.param("", "Summary.", id="no-doc"),
+    ],
+)
+def test_description(doc: str, text: str) -> None:
+    rule = _facts.RuleInfo("PA101", "pool-undersized", "error", "Summary.", doc)
+    assert _facts.description(rule) == text
