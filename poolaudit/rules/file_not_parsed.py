@@ -1,0 +1,45 @@
+"""PA301 file-not-parsed: a file that may hold pool settings does not parse, so it was not checked.
+
+A YAML, TOML, env, properties or Python file with a syntax error is skipped (the rest of the
+scan goes on), and any pool setting in it goes unchecked.  The finding points at the line where
+the parser stopped.  Files in skipped environments (test folders, which often hold broken files
+on purpose) are not reported.  Default severity: warning.
+
+File-level rule: `check(skipped: Skipped) -> list[Finding]`.
+
+Flagged:
+
+    spring:
+      datasource:
+       hikari:                 # PA301: does not parse (bad indentation)
+          maximum-pool-size: 10
+
+OK:
+
+    spring:
+      datasource:
+        hikari:
+          maximum-pool-size: 10
+"""
+
+from __future__ import annotations
+
+from poolaudit.model import Finding, Severity, Skipped
+from poolaudit.rules._finding import shown
+
+CODE = "PA301"
+NAME = "file-not-parsed"
+SEVERITY = Severity.WARNING
+SUMMARY = "A file that may hold pool settings does not parse; it was not checked."
+SCOPE = "skipped"
+
+# Skipped reasons that mean "the parser refused it" (see scan.py); binary or oversized
+# files are listed as skipped but are not findings.
+PARSE_ERRORS = ("does not parse",)
+
+
+def check(skipped: Skipped) -> list[Finding]:
+    if not skipped.reason.startswith(PARSE_ERRORS):
+        return []
+    message = f"file not checked: {shown(skipped.reason, 160)}"
+    return [Finding(CODE, NAME, SEVERITY, message, skipped.path, skipped.line or 1, 1)]
