@@ -1,0 +1,115 @@
+"""Settings of one call that creates a pool: its keyword arguments, `**options` dicts,
+`poolclass`, and the library default that applies when the size is not passed at all."""
+
+from __future__ import annotations
+
+import ast
+
+from poolaudit.sources import python_config
+from poolaudit.sources.python_calls import PoolCall, identify, is_sqlite
+from poolaudit.sources.python_emit import Module
+from poolaudit.sources.python_values import Scope, dotted
+
+
+def call(m: Module, node: ast.Call, scope: Scope, env: str | None, container: str | None) -> None:
+    for keyword in node.keywords:  # app.config.update(SQLALCHEMY_ENGINE_OPTIONS={...})
+        if keyword.arg in python_config.CONFIG_NAMES:
+            python_config.config_name(m, keyword.arg, keyword, keyword.value, scope, env, container)
+    name = dotted(node.func)
+    if not name:
+        return
+    qualified = scope.qualify(name)
+    found = identify(qualified)
+    if found is None:
+        return
+    pool = f"{qualified.rsplit('.', 1)[-1].replace('()', '')}@{node.lineno}"
+    if found.family == "flask":
+        for keyword in node.keywords:
+            if keyword.arg == "engine_options":
+                python_config.options(m, keyword.value, scope, key="engine_options.", framework=found.framework,
+                                      pool=pool, environment=env)
+        return
+    if _is_sqlite(m, node, found, scope):
+        return  # no server: no pool worth auditing (test engines with StaticPool)
+    present, complete = _arguments(m, node, found, scope, pool, env)
+    _implicit(m, node, found, scope, pool, env, present, complete)
+
+
+def _url_node(node: ast.Call, found: PoolCall) -> ast.expr | None:
+    for keyword in node.keywords:
+        if keyword.arg and keyword.arg == found.url_keyword:
+            return keyword.value
+    if node.args and not found.positional and not isinstance(node.args[0], ast.Starred):
+        return node.args[0]
+    return None
+
+
+def _is_sqlite(m: Module, node: ast.Call, found: PoolCall, scope: Scope) -> bool:
+    url = _url_node(node, found)
+    if url is None:
+        return False
+    if isinstance(url, ast.JoinedStr):  # f"sqlite:///{path}"
+        first = url.values[0] if url.values else None
+        return isinstance(first, ast.Constant) and is_sqlite(str(first.value))
+    if found.family == "engine_from_config":
+        items = python_config.dict_items(m, url, scope) or []
+        return any(key.endswith("url") and is_sqlite(m.values.eval(value, scope).text) for key, _, value in items)
+    return is_sqlite(m.values.eval(url, scope).text)
+
+
+def _arguments(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: str,
+               env: str | None) -> tuple[set[str], bool]:
+    """Emit the call's pool settings; (keywords present, whether every argument was readable)."""
+    present: set[str] = set()
+    complete = not any(isinstance(a, ast.Starred) for a in node.args)
+    common = dict(framework=found.framework, pool=pool, environment=env)
+    for index, keyword in enumerate(found.positional):
+        if index < len(node.args):
+            canonical, unit = found.keywords[keyword]
+            m.keyword(key=keyword, canonical=canonical, unit=unit, value_node=node.args[index], scope=scope, **common)  # type: ignore[arg-type]
+            present.add(keyword)
+    if found.family == "engine_from_config":
+        config = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "configuration"), None)
+        prefix_node = next((k.value for k in node.keywords if k.arg == "prefix"), None)
+        prefix = "sqlalchemy."
+        if prefix_node is not None:
+            prefix = str(prefix_node.value) if isinstance(prefix_node, ast.Constant) else ""
+        keys = python_config.options(m, config, scope, key="", prefix=prefix, **common) if prefix else None  # type: ignore[arg-type]
+        complete = complete and keys is not None
+        present |= keys or set()
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            label = f"{dotted(keyword.value)}." if isinstance(keyword.value, ast.Name) else ""
+            keys = python_config.options(m, keyword.value, scope, key=label, keywords=found.keywords, **common)  # type: ignore[arg-type]
+            complete = complete and keys is not None
+            present |= keys or set()
+        elif keyword.arg == "poolclass" and found.family in ("engine", "engine_from_config"):
+            state = python_config.pool_class(m, keyword.value, scope, key="poolclass", key_node=keyword, **common)  # type: ignore[arg-type]
+            present.add("poolclass:" + state)
+        elif keyword.arg in ("pool", "creator_pool") and found.family == "engine":
+            complete = False  # a pool built elsewhere
+        elif keyword.arg in found.keywords:
+            canonical, unit = found.keywords[keyword.arg]
+            m.keyword(key=keyword.arg, canonical=canonical, unit=unit, value_node=keyword.value, scope=scope,
+                      key_node=keyword, **common)  # type: ignore[arg-type]
+            present.add(keyword.arg)
+    return present, complete
+
+
+def _implicit(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: str, env: str | None,
+              present: set[str], complete: bool) -> None:
+    """The library default, when the size is not passed and every argument could be read."""
+    default = found.default
+    if default is None or not complete or default.keyword in present:
+        return
+    if "poolclass:off" in present or "poolclass:unknown" in present:
+        return  # no pool, or a pool class we cannot name
+    value, note = default.value, default.note
+    if found.family == "psycopg_pool" and "min_size" in present:
+        min_size = next(k.value for k in node.keywords if k.arg == "min_size")
+        val = m.values.eval(min_size, scope)
+        if not val.known:
+            return
+        value, note = val.value, "psycopg_pool default: max_size = min_size"
+    m.out.emit_default(call=node, key=default.keyword, canonical=default.canonical, framework=found.framework,
+                       pool=pool, value=value, note=note, environment=env)

@@ -1,0 +1,396 @@
+"""Values of Python expressions, worked out without running code: literals, constants of the
+module, environment lookups with their defaults, names read from elsewhere, and arithmetic on
+values that are known.
+
+Names read from another module cannot be seen from one file.  They become UNRESOLVED values
+whose `ref` is the attribute or constant NAME the expression reads, as code spells it:
+`settings.db_pool_size` -> "db_pool_size", `get_settings().DB_POOL_SIZE` -> "DB_POOL_SIZE",
+`config.POOL_SIZE` and `from .config import POOL_SIZE` -> "POOL_SIZE".  The resolver looks that
+name up among the Symbols of the same service, which this source emits for every module
+constant and every settings-class field it sees.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from poolaudit.model import Provenance, Span, Value
+from poolaudit.sources._values import parse_scalar
+
+if TYPE_CHECKING:
+    from poolaudit.sources.python_emit import Code
+
+LITERAL, ENV_DEFAULT, UNRESOLVED = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
+MAX_DEPTH = 40  # generated code can nest arithmetic deeply; past this, the value is unresolved
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+_CASTS = {"int", "float", "bool", "int_or_none", "float_or_none", "Decimal", "abs", "round", "ceil", "floor"}
+_MUTATORS = {"update", "setdefault", "pop", "clear", "__setitem__"}
+_ENV_RECEIVERS = {"env", "environ", "environment", "_env", "ENV"}
+_ENV_METHODS = {"int", "float", "bool", "str", "get", "get_value", "decimal", "json", "setdefault"}
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    """What an expression is known to hold, and where that value is written."""
+
+    provenance: Provenance
+    value: Value = None
+    written: Value = None
+    origin: Span | None = None  # the bare literal a fix would replace
+    env_var: str | None = None
+    ref: str | None = None
+    note: str | None = None
+    text: str | None = None  # the string, when the expression is a known string
+    names: tuple[str, ...] = ()  # constants of this module the value was read through
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None and self.provenance is not UNRESOLVED
+
+
+def dotted(node: ast.AST) -> str:
+    """`a.b.c` -> "a.b.c"; `get_settings().x` -> "get_settings().x"; anything else -> ""."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+        parts.append(dotted(node.func) + "()")
+    else:
+        return ""
+    return ".".join(reversed(parts))
+
+
+class Scope:
+    """The names bound in a module, class or function body (not in nested bodies)."""
+
+    def __init__(self, kind: str, parent: Scope | None = None) -> None:
+        self.kind = kind
+        self.parent = parent
+        self.assigns: dict[str, list[ast.expr | None]] = {}  # None: bound to something unknown
+        self.mutated: set[str] = set()
+        self.params: dict[str, ast.expr | None] = {}
+        self.imports: dict[str, str] = {}  # local name -> dotted name it was imported as
+        self.classes: dict[str, ast.ClassDef] = {}
+        self.class_scopes: dict[str, Scope] = {}
+
+    def bind(self, stmts: list[ast.stmt]) -> Scope:
+        for stmt in stmts:
+            self._bind(stmt)
+        return self
+
+    def _bind(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                self._target(target, stmt.value)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self._target(stmt.target, stmt.value)
+        elif isinstance(stmt, ast.AugAssign):
+            self._target(stmt.target, None)
+            if isinstance(stmt.target, ast.Name):
+                self.mutated.add(stmt.target.id)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    self.imports[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".", 1)[0]
+                    self.imports[head] = head
+        elif isinstance(stmt, ast.ImportFrom):
+            module = "." * stmt.level + (stmt.module or "")
+            for alias in stmt.names:
+                if alias.name != "*":
+                    self.imports[alias.asname or alias.name] = f"{module}.{alias.name}" if module else alias.name
+        elif isinstance(stmt, ast.Expr):
+            call = stmt.value
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr in _MUTATORS
+                and isinstance(call.func.value, ast.Name)
+            ):
+                self.mutated.add(call.func.value.id)
+        elif isinstance(stmt, ast.ClassDef):
+            self.classes[stmt.name] = stmt
+            self.assigns.setdefault(stmt.name, []).append(None)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.assigns.setdefault(stmt.name, []).append(None)
+        else:
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                self._target(stmt.target, None)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    if item.optional_vars is not None:
+                        self._target(item.optional_vars, None)
+            for field in ("body", "orelse", "finalbody"):
+                self.bind(getattr(stmt, field, None) or [])
+            for handler in getattr(stmt, "handlers", None) or []:
+                self.bind(handler.body)
+            for case in getattr(stmt, "cases", None) or []:
+                self.bind(case.body)
+
+    def _target(self, target: ast.expr, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            self.assigns.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._target(element.value if isinstance(element, ast.Starred) else element, None)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            self.mutated.add(target.value.id)
+
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def class_scope(self, name: str) -> Scope | None:
+        module = self.module()
+        if name not in module.classes:
+            return None
+        if name not in module.class_scopes:
+            module.class_scopes[name] = Scope("class", module).bind(module.classes[name].body)
+        return module.class_scopes[name]
+
+    def qualify(self, name: str) -> str:
+        """`ce` -> "sqlalchemy.create_engine" after `from sqlalchemy import create_engine as ce`."""
+        head, dot, rest = name.partition(".")
+        scope: Scope | None = self
+        while scope is not None:
+            if head in scope.imports:
+                full = scope.imports[head]
+                return f"{full}.{rest}" if dot else full
+            scope = scope.parent
+        return name
+
+
+def function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: Scope) -> Scope:
+    scope = Scope("function", parent)
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for arg, default in zip(positional, defaults):
+        scope.params[arg.arg] = default
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        scope.params[arg.arg] = default
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            scope.params[extra.arg] = None
+    if not isinstance(node, ast.Lambda):
+        scope.bind(node.body)
+    return scope
+
+
+class Evaluator:
+    def __init__(self, code: Code) -> None:
+        self.code = code
+        self._memo: dict[tuple[int, str], Val] = {}
+        self._active: set[tuple[int, str]] = set()
+
+    def unknown(self, node: ast.AST, **fields: object) -> Val:
+        fields.setdefault("note", self.code.raw(node))
+        return Val(UNRESOLVED, **fields)  # type: ignore[arg-type]
+
+    def eval(self, node: ast.AST, scope: Scope, depth: int = 0) -> Val:
+        if depth > MAX_DEPTH:
+            return self.unknown(node)
+        if isinstance(node, ast.Constant):
+            return self._constant(node)
+        if isinstance(node, ast.Name):
+            return self._name(node.id, scope, depth)
+        if isinstance(node, ast.UnaryOp):
+            return self._unary(node, scope, depth)
+        if isinstance(node, ast.Call):
+            return self._call(node, scope, depth)
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node, scope, depth)
+        if isinstance(node, ast.Subscript):
+            return self._subscript(node, scope, depth)
+        if isinstance(node, ast.BinOp):
+            return self._computed(node, [node.left, node.right], scope, depth)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            return self._or(node, scope, depth)
+        if isinstance(node, ast.Tuple):
+            return self.unknown(node, note="tuple")
+        return self.unknown(node)
+
+    def _constant(self, node: ast.Constant) -> Val:
+        value = node.value
+        if isinstance(value, bool) or isinstance(value, (int, float)):
+            return Val(LITERAL, value, value, self.code.span(node))
+        if isinstance(value, str):
+            parsed = parse_scalar(value) if len(value) < 32 else None
+            if parsed is None:
+                return Val(UNRESOLVED, note=repr(value) if len(value) < 80 else "a string", text=value)
+            return Val(LITERAL, parsed, parsed, self.code.inner_string(node), text=value)
+        return self.unknown(node)
+
+    def _unary(self, node: ast.UnaryOp, scope: Scope, depth: int) -> Val:
+        if isinstance(node.operand, ast.Constant) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self._constant(node.operand)
+            if isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
+                value = -inner.value if isinstance(node.op, ast.USub) else inner.value
+                return Val(LITERAL, value, value, self.code.span(node))
+        return self._computed(node, [node.operand], scope, depth)
+
+    def _name(self, name: str, scope: Scope, depth: int) -> Val:
+        current: Scope | None = scope
+        while current is not None:
+            if name in current.params:
+                default = current.params[name]
+                if default is None:
+                    return Val(UNRESOLVED, note=f"parameter {name}")
+                found = self.eval(default, current.parent or current, depth + 1)
+                return replace(found, note=found.note or f"default of parameter {name}")
+            if name in current.assigns:
+                return self._bound(name, current, depth)
+            if name in current.imports:
+                origin = current.imports[name]
+                return Val(UNRESOLVED, ref=origin.rsplit(".", 1)[-1], note=f"{name} imported from {origin.rsplit('.', 1)[0] or origin}")
+            current = current.parent
+            while current is not None and current.kind == "class" and scope.kind == "function":
+                current = current.parent  # methods do not see class-level names
+        return Val(UNRESOLVED, ref=name, note=name)
+
+    def _bound(self, name: str, scope: Scope, depth: int) -> Val:
+        key = (id(scope), name)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:
+            return Val(UNRESOLVED, note=f"{name} refers to itself")
+        self._active.add(key)
+        try:
+            found = self._bound_value(name, scope, depth)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = found
+        return found
+
+    def _bound_value(self, name: str, scope: Scope, depth: int) -> Val:
+        nodes = scope.assigns[name]
+        if name in scope.mutated or any(node is None for node in nodes):
+            return Val(UNRESOLVED, note=f"{name} is changed at run time")
+        vals = [self.eval(node, scope, depth + 1) for node in nodes if node is not None]
+        if len({(v.value, v.text, v.provenance) for v in vals}) != 1:
+            return Val(UNRESOLVED, note=f"{name} is assigned different values")
+        found = vals[-1]
+        if found.provenance is UNRESOLVED and found.text is None:
+            return replace(found, note=f"{name} = {found.note}" if found.note else name, names=(name, *found.names))
+        return replace(found, note=found.note or f"constant {name}", names=(name, *found.names))
+
+    def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> Val:
+        if isinstance(node.value, ast.Name):
+            owner = scope.class_scope(node.value.id)
+            if owner is not None and node.attr in owner.assigns:
+                return self._bound(node.attr, owner, depth)
+        return Val(UNRESOLVED, ref=node.attr, note=self.code.raw(node))
+
+    def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> Val:
+        key = node.slice
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return self.unknown(node)
+        base = scope.qualify(dotted(node.value))
+        if base in ("os.environ", "environ") or base.endswith(".environ"):
+            return Val(UNRESOLVED, env_var=key.value, note=self.code.raw(node))
+        ref = key.value if key.value.isidentifier() else None
+        return Val(UNRESOLVED, ref=ref, note=self.code.raw(node))
+
+    def _call(self, node: ast.Call, scope: Scope, depth: int) -> Val:
+        name = dotted(node.func)
+        qualified = scope.qualify(name)
+        last = qualified.rsplit(".", 1)[-1]
+        if last in _CASTS and len(node.args) == 1 and not node.keywords:
+            inner = self.eval(node.args[0], scope, depth + 1)
+            if last == "int" and isinstance(inner.value, float) and inner.known:
+                return replace(inner, value=int(inner.value), written=int(inner.value))
+            if last in ("ceil", "floor", "round", "abs") and inner.known:
+                return self._computed(node, [node.args[0]], scope, depth)
+            return inner
+        lookup = self._env_lookup(node, qualified)
+        if lookup is not None:
+            return self._env_value(node, lookup[0], lookup[1], scope, depth)
+        if last in ("max", "min") and node.args and not node.keywords:
+            return self._computed(node, node.args, scope, depth)
+        return self.unknown(node)
+
+    def _env_lookup(self, node: ast.Call, qualified: str) -> tuple[str, ast.expr | None] | None:
+        """(variable, default expression) when `node` reads an environment variable."""
+        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            return None
+        var = node.args[0].value
+        receiver, _, method = qualified.rpartition(".")
+        default = next((k.value for k in node.keywords if k.arg == "default"), None)
+        if default is None and len(node.args) > 1:
+            default = node.args[1]
+        if method == "getenv" or qualified in ("os.environ.get", "os.environ.setdefault"):
+            return var, default
+        if receiver.rsplit(".", 1)[-1] in _ENV_RECEIVERS and method in _ENV_METHODS:
+            return var, default
+        if qualified.startswith("decouple.") or (method in ("config", "env") and _ENV_NAME.fullmatch(var)):
+            return var, default
+        return None
+
+    def _env_value(self, node: ast.Call, var: str, default: ast.expr | None, scope: Scope, depth: int) -> Val:
+        if default is None or (isinstance(default, ast.Constant) and default.value is None):
+            return Val(UNRESOLVED, env_var=var, note=self.code.raw(node))
+        found = self.eval(default, scope, depth + 1)
+        if not found.known:
+            return Val(UNRESOLVED, env_var=var, note=self.code.raw(node), text=found.text)
+        return replace(found, provenance=ENV_DEFAULT, env_var=var, note=None)
+
+    def _or(self, node: ast.BoolOp, scope: Scope, depth: int) -> Val:
+        first = self.eval(node.values[0], scope, depth + 1)
+        if first.env_var and first.provenance is UNRESOLVED and len(node.values) == 2:
+            fallback = self.eval(node.values[1], scope, depth + 1)
+            if fallback.known:
+                return replace(fallback, provenance=ENV_DEFAULT, env_var=first.env_var, note=None)
+        return self.unknown(node)
+
+    def _computed(self, node: ast.expr, operands: list[ast.expr], scope: Scope, depth: int) -> Val:
+        vals = [self.eval(operand, scope, depth + 1) for operand in operands]
+        numbers = [v.value for v in vals]
+        if not all(v.known and isinstance(n, (int, float)) for v, n in zip(vals, numbers)):
+            ref = next((v.ref for v in vals if v.ref), None) if len(vals) == 1 else None
+            return self.unknown(node, ref=ref)
+        try:
+            value = _apply(node, numbers)  # type: ignore[arg-type]
+        except (ArithmeticError, ValueError, TypeError):
+            value = None
+        if value is None:
+            return self.unknown(node)
+        provenance = ENV_DEFAULT if any(v.provenance is ENV_DEFAULT for v in vals) else LITERAL
+        names = tuple(n for v in vals for n in v.names)
+        return Val(provenance, value, None, None, note=f"computed: {self.code.raw(node)}", names=names)
+
+
+def _apply(node: ast.expr, numbers: list[float | int]) -> Value:
+    if isinstance(node, ast.BinOp):
+        a, b = numbers
+        op = node.op
+        if isinstance(op, ast.Pow) and (abs(b) > 64 or abs(a) > 1e6):
+            return None
+        table = {
+            ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+            ast.FloorDiv: lambda: a // b, ast.Div: lambda: a / b, ast.Mod: lambda: a % b,
+            ast.Pow: lambda: a**b,
+        }
+        compute = table.get(type(op))
+        return compute() if compute else None
+    if isinstance(node, ast.UnaryOp):
+        (a,) = numbers
+        return -a if isinstance(node.op, ast.USub) else a if isinstance(node.op, ast.UAdd) else None
+    if isinstance(node, ast.Call):
+        name = dotted(node.func).rsplit(".", 1)[-1]
+        functions = {"max": max, "min": min, "abs": abs, "round": round, "ceil": math.ceil, "floor": math.floor}
+        function = functions.get(name)
+        if function is None:
+            return None
+        return function(*numbers) if name in ("max", "min") else function(numbers[0])  # type: ignore[operator]
+    return None
