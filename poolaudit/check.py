@@ -1,0 +1,165 @@
+"""The check stage: settings, skipped files and suppressions against a policy -> findings.
+
+Settings are grouped into pools (same path, `pool` id and environment); each pool gets its
+bounds from the policy and every selected pool rule looks at it.  Then severities from the
+policy, inline suppressions, unused suppressions (PA302), stable fingerprints and a stable
+order.  Settings of skipped environments (default: test) and migration-only settings are
+not checked; they still appear in the result's settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from poolaudit import environments, rules
+from poolaudit.errors import PolicyError
+from poolaudit.model import Finding, Setting, Severity, Skipped, Suppression
+
+if TYPE_CHECKING:
+    from poolaudit.policy import Policy
+
+OPT_IN = frozenset({"redis", "celery"})  # pool kinds checked only when the policy includes them
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+def check(
+    settings: list[Setting], skipped: list[Skipped], suppressions: list[Suppression], policy: Policy
+) -> list[Finding]:
+    from poolaudit.policy import bounds
+
+    active = active_rules(policy)
+    skip = set(policy.pools.skip_environments)
+    included = set(policy.include)
+    pools: dict[tuple[str, str, str], list[Setting]] = defaultdict(list)
+    quiet: set[tuple[str, int]] = set()  # lines of settings not checked: their suppressions are not unused
+    for setting in settings:
+        effective = policy.pools.assume_environment if setting.environment == "any" else setting.environment
+        if (
+            setting.migration_only
+            or setting.environment in skip
+            or effective in skip
+            or (setting.framework in OPT_IN and setting.framework not in included)
+        ):
+            quiet.add((setting.path, setting.line))
+            continue
+        pools[(setting.path, setting.pool, setting.environment)].append(setting)
+
+    findings: list[Finding] = []
+    pool_rules = [rules.RULES[code] for code in active if rules.RULES[code].SCOPE == "pool"]
+    for pool in pools.values():
+        limits = bounds(policy, pool[0])
+        for rule in pool_rules:
+            if rule.CODE not in limits.ignore:
+                findings.extend(rule.check(pool, limits))
+    if "PA301" in active:
+        for entry in skipped:
+            if environments.from_path(entry.path) not in skip:
+                findings.extend(rules.RULES["PA301"].check(entry))
+
+    findings, unused = _suppress(findings, suppressions, active, quiet)
+    if "PA302" in active:
+        for suppression, codes, unknown in unused:
+            findings.extend(rules.RULES["PA302"].check(suppression, codes, unknown))
+    findings = [_with_severity(f, policy) for f in findings]
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
+    return _fingerprinted(findings)
+
+
+def active_rules(policy: Policy) -> list[str]:
+    """The codes to run: `select` (default: all) minus `ignore`, in registry order."""
+    selected: set[str] = set()
+    for entry in policy.select if policy.select is not None else ["ALL"]:
+        selected.update(_codes(entry, "select"))
+    for entry in policy.ignore:
+        selected.difference_update(_codes(entry, "ignore"))
+    return [code for code in rules.RULES if code in selected]
+
+
+def _codes(entry: str, option: str) -> list[str]:
+    codes = rules.matching(entry)
+    if not codes:
+        # --select/--ignore from the command line reach here unvalidated.
+        raise PolicyError(f"{option}: unknown rule {entry!r}; `poolaudit rules` lists them")
+    return codes
+
+
+def failing(findings: list[Finding], policy: Policy) -> bool:
+    """True when a finding is at or above the policy's `fail_on` severity."""
+    threshold = _RANK[Severity(policy.fail_on)]
+    return any(_RANK[Severity(f.severity)] >= threshold for f in findings)
+
+
+def _with_severity(finding: Finding, policy: Policy) -> Finding:
+    level = policy.severity.get(finding.code)
+    if level is None or level == finding.severity.value:
+        return finding
+    return dataclasses.replace(finding, severity=Severity(level))
+
+
+Unused = tuple[Suppression, tuple[str, ...], tuple[str, ...]]
+
+
+def _suppress(
+    findings: list[Finding], suppressions: list[Suppression], active: list[str], quiet: set[tuple[str, int]]
+) -> tuple[list[Finding], list[Unused]]:
+    """Drops findings a suppression covers (its line or the next); returns the rest and, per
+    suppression with something to report, its unused codes and its unknown codes."""
+    by_line: dict[tuple[str, int], list[int]] = defaultdict(list)
+    wanted: list[tuple[set[str] | None, tuple[str, ...]]] = []  # (codes or None for all, unknown)
+    for index, suppression in enumerate(suppressions):
+        codes, unknown = set(), []
+        for code in suppression.codes:
+            try:
+                codes.add(rules.get(code).CODE)
+            except KeyError:
+                unknown.append(code)
+        wanted.append((codes if suppression.codes else None, tuple(unknown)))
+        for line in (suppression.line, suppression.line + 1):
+            by_line[(suppression.path, line)].append(index)
+    used: dict[int, set[str]] = defaultdict(set)
+    kept = []
+    for finding in findings:
+        covering = [
+            i for i in by_line.get((finding.path, finding.line), ())
+            if wanted[i][0] is None or finding.code in wanted[i][0]  # type: ignore[operator]
+        ]  # fmt: skip
+        for i in covering:
+            used[i].add(finding.code)
+        if not covering:
+            kept.append(finding)
+    unused: list[Unused] = []
+    for index, suppression in enumerate(suppressions):
+        codes, unknown = wanted[index]
+        near_quiet = (suppression.path, suppression.line) in quiet or (suppression.path, suppression.line + 1) in quiet
+        if codes is None:
+            if index not in used and not near_quiet:
+                unused.append((suppression, (), unknown))
+            continue
+        idle = () if near_quiet else tuple(sorted(c for c in codes if c in active and c not in used[index]))
+        if idle or unknown:
+            unused.append((suppression, idle, unknown))
+    return kept, unused
+
+
+def _fingerprinted(findings: list[Finding]) -> list[Finding]:
+    """sha256 of code, path, key, environment and pool (never the line, so that moving a
+    setting keeps its fingerprint); findings that would collide get a counter."""
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for finding in findings:
+        setting = finding.setting
+        if setting is not None:
+            parts = [finding.code, finding.path, setting.key, setting.environment, setting.pool]
+        else:  # file- and comment-level findings: their message is their identity
+            parts = [finding.code, finding.path, "" if finding.code == "PA301" else finding.message, "", ""]
+        base = "\0".join(parts)
+        count = seen[base]
+        seen[base] += 1
+        if count:
+            base += f"\0{count}"
+        digest = hashlib.sha256(base.encode("utf-8")).hexdigest()[:16]
+        out.append(dataclasses.replace(finding, fingerprint=digest))
+    return out
