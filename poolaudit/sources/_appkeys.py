@@ -16,15 +16,27 @@ from poolaudit.catalog import KeyInfo
 # `tomcat` names a database pool only under `spring.datasource`; alone it is the web server
 # (`server.tomcat.max-connections`), so it gives no database context to app-config keys.
 _DB_WORDS = frozenset(catalog.DB_WORDS - {"tomcat"})
+# catalog.words splits upper-case names into letters ("DB" -> d, b); this keeps acronyms whole.
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
+
+
+def words(name: str) -> list[str]:
+    """`maximumPoolSize` -> [maximum, pool, size]; `DB_POOL_SIZE` -> [db, pool, size]."""
+    return [w.lower() for w in _WORD.findall(name)]
 
 
 def _decides(segment: str) -> bool | None:
-    found = catalog.segment_words([segment])
+    found = {catalog.normalize(segment), *words(segment)}
     if any(w in catalog.NOT_DB_WORDS for w in found):
         return False
     if any(w in _DB_WORDS for w in found):
         return True
     return None
+
+
+def is_excluded(segments: list[str]) -> bool:
+    """True when any name says "not a database" (`redis`, `http`, `threads` ...)."""
+    return any(_decides(segment) is False for segment in segments)
 
 
 def is_database(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> bool:
@@ -58,7 +70,7 @@ def classify(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> Ke
         if not parents or not is_pool_block(parents[-1]):
             info = None
     if info is None:
-        leaf_words = catalog.words(leaf)
+        leaf_words = words(leaf)
         if any(w in _DB_WORDS for w in leaf_words):
             info = catalog.classify_env_var("_".join(leaf_words).upper())
     if info is None or not is_database(parents, leaf, context):
@@ -99,7 +111,7 @@ def is_database_url(name: str, value: str) -> bool:
             return True
         if first in _OTHER_SCHEMES:
             return False
-    name_words = catalog.words(name)
+    name_words = words(name)
     if any(w in catalog.NOT_DB_WORDS for w in name_words):
         return False
     return any(w in _DB_WORDS for w in name_words) or "connectionstring" in catalog.normalize(name)

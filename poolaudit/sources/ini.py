@@ -123,10 +123,11 @@ def _pgbouncer_entries(path: str, lines: LineIndex, option: Option) -> list[Sett
         result = interpret(pair.group(2).strip("'"), info.canonical, info.unit)
         if result is None:
             continue
-        start = option.start + pair.start(2) + (1 if pair.group(2).startswith("'") else 0)
-        part = Option(option.section, option.key, pair.group(2), start, option.continued)
+        start = option.start + pair.start(2)
+        part = Option(option.section, option.key, pair.group(2), start)
+        inner = Option(option.section, option.key, pair.group(2).strip("'"), start + pair.group(2).startswith("'"))
         key = f"{option.section}.{database}.{pair.group(1)}"
-        found.append(_setting(path, lines, key, info.canonical, part, part, result, "pgbouncer", f"{option.section}.{database}"))
+        found.append(_setting(path, lines, key, info.canonical, part, inner, result, "pgbouncer", f"{option.section}.{database}"))
     return found
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from poolaudit import catalog, environments
+from poolaudit import environments
 from poolaudit.catalog import HIKARI, QUARKUS, TOMCAT_DBCP, KeyInfo, normalize
 from poolaudit.model import Extraction, Origin, Setting, Span
 from poolaudit.sources import _appkeys
@@ -138,7 +138,7 @@ def classify(key: str, hikari_file: bool = False, stem: str = "") -> Match | Non
         return None
     if norm[-2] in ("hikari", "hikaricp"):
         info = HIKARI.get(leaf)
-        if info is None or catalog.is_excluded(segments[:-2]):
+        if info is None or _appkeys.is_excluded(segments[:-2]):
             return None
         return Match(info, "spring", pool, _CUSTOM)
     return _custom(segments, norm, leaf, pool, stem)

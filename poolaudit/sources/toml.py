@@ -46,7 +46,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def extract(path: str, text: str) -> Extraction:
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text[1:] if text.startswith("\ufeff") else text)  # offsets keep the BOM
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         if line is None:
