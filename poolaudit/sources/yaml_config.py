@@ -1,0 +1,158 @@
+"""Application config YAML, one document at a time: Spring/Micronaut/Quarkus keys first
+(yaml_jvm), then generic database blocks and env-style keys (yaml_app), `{name, value}` env
+lists and env maps (yaml_env); also Helm values files, which hold all of these.
+
+Environments: a Spring profile file (`application-prod.yml`), a document activated by
+`spring.config.activate.on-profile` / legacy `spring.profiles`, a Quarkus `%prod` key, a
+top-level section named for an environment, or the Helm values file's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from poolaudit import environments
+from poolaudit.catalog import normalize
+from poolaudit.model import Extraction, Provenance
+from poolaudit.sources import _appkeys, yaml_app, yaml_jvm
+from poolaudit.sources import yaml_tree as tree
+from poolaudit.sources.yaml_env import entry
+from poolaudit.sources.yaml_values import Written, bare_span, place, read, setting, url_settings
+
+_PROFILE_FILE = re.compile(r"(?:application|bootstrap)[-_](?P<profile>[^/]+?)\.ya?ml", re.I)
+_URL_KEYS = {"url", "uri", "dsn", "databaseurl", "connectionstring", "connectionurl", "jdbcurl"}
+_ENV_PARENTS = {"env", "environment", "envvars", "envvariables", "variables", "extraenv", "extraenvvars", "envs"}
+_ENV_SECTIONS = {"production", "prod", "staging", "stage", "development", "dev", "test", "testing", "qa", "uat", "preprod", "local"}
+_KEYS = yaml_jvm.KEYS | yaml_app.KEYS | _URL_KEYS
+_ENV_HINTS = ("POOL", "CONN", "IDLE", "OVERFLOW", "PING", "RECYCLE", "ACQUIRE", "CHECKOUT", "TIMEOUT", "DATASOURCE", "AGE", "LIMIT")
+_STRICT = {"spring", "quarkus", "micronaut"}  # frameworks whose keys are settings whatever the value
+
+
+def file_environment(path: str) -> str:
+    match = _PROFILE_FILE.fullmatch(path.rsplit("/", 1)[-1])
+    return (environments.from_name(match.group("profile")) or "any") if match else "any"
+
+
+def extract(
+    path: str,
+    text: str,
+    doc: tree.Node,
+    out: Extraction,
+    *,
+    environment: str = "any",
+    helm: bool = False,
+) -> None:
+    leaves = list(tree.leaves(doc))
+    environment = _document_environment(leaves) or environment
+    for leaf in leaves:
+        segments = leaf.segments
+        if not segments or not _candidate(segments[-1]):
+            continue  # most keys of a large file end here, before any other work
+        parts, profile = _parts(segments)
+        if not parts:
+            continue
+        names = [normalize(p) for p in parts]
+        where_env = environments.from_name(profile) if profile else None
+        if where_env is None and len(parts) > 1 and parts[0].lower() in _ENV_SECTIONS:
+            where_env = environments.from_name(parts[0])
+        env = where_env or environment
+        note = f"inherited from {leaf.inherited}" if leaf.inherited is not None else None
+        key = tree.join(segments)
+        if _env_entry(path, text, out, leaf, names, key, env, helm, note):
+            continue
+        jvm = yaml_jvm.classify(parts, names)
+        app = None if jvm is not None or names[0] in yaml_jvm.ROOTS else yaml_app.classify(parts, names, leaf.parent, server_guard=helm)
+        if jvm is not None:
+            info, framework, pool, syntax = jvm.info, jvm.framework, jvm.pool, "colon"
+            note = "; ".join(n for n in (note, jvm.note) if n) or None
+        elif app is not None:
+            info, framework, syntax = app.info, "helm" if helm else app.framework, app.syntax
+            pool = tree.join(segments[:-1])
+        else:
+            if names[-1] in _URL_KEYS and _appkeys.is_database_url(key, leaf.node.value):
+                framework = "helm" if helm else ("spring" if names[0] == "spring" else "app-config")
+                found = url_settings(path, text, leaf.node, key=key, framework=framework, environment=env)
+                out.settings.extend(s.replace(note=note) if note else s for s in found)
+            continue
+        written = read(text, leaf.node, info.canonical, info.unit, syntax)
+        if written is None:
+            if framework not in _STRICT or leaf.node.value in ("", "~", "null"):
+                continue
+            written = Written(None, Provenance.UNRESOLVED, None, note=f"{leaf.node.value!r} is not a number")
+        if framework == "spring" and info.unit == "ms" and written.unit == "duration" and names[-2] == "hikari":
+            note = "; ".join(n for n in (note, "HikariCP takes milliseconds: a duration string may not bind") if n)
+        out.settings.append(
+            setting(
+                path, text, place(leaf.node), written,
+                key=key, canonical=info.canonical, framework=framework, environment=env, pool=pool, note=note,
+            )
+        )
+
+
+def _candidate(last: str) -> bool:
+    """Whether a key (its last part) can name a setting, an env entry or a URL: a cheap test."""
+    if last in ("value", "Value"):
+        return True
+    leaf = last.rsplit(".", 1)[-1].strip("\"'")
+    if normalize(leaf) in _KEYS:
+        return True
+    return "_" in leaf and any(hint in leaf.upper() for hint in _ENV_HINTS)
+
+
+def _env_entry(
+    path: str, text: str, out: Extraction, leaf: tree.Leaf, names: list[str], key: str, env: str, helm: bool, note: str | None
+) -> bool:
+    """`- name: DB_POOL_SIZE / value: "10"` lists, and `DB_POOL_SIZE: 10` under an env map."""
+    segments = leaf.segments
+    framework = "helm" if helm else "app-config"
+    if len(segments) >= 2 and segments[-1] in ("value", "Value") and segments[-2].startswith("[") and leaf.parent is not None:
+        name = tree.scalar(tree.get(leaf.parent, "name") or tree.get(leaf.parent, "Name"))
+        if name:
+            prefix = tree.join(segments[:-2])
+            entry(
+                path, text, out, name, leaf.node, bare_span(text, leaf.node),
+                key=f"{prefix}[name={name}].value", framework=framework, syntax="shell",
+                pool=prefix, environment=env, note=note,
+            )
+            return True
+    if len(segments) >= 2 and (helm or names[-2] in _ENV_PARENTS) and segments[-1].isupper() and "_" in segments[-1]:
+        entry(
+            path, text, out, segments[-1], leaf.node, bare_span(text, leaf.node),
+            key=key, framework=framework, syntax="shell", pool=tree.join(segments[:-1]), environment=env, note=note,
+        )
+        return True
+    return False
+
+
+def _parts(segments: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """Key path parts split on dots, list indexes kept on their key, Quarkus `%profile` removed."""
+    parts: list[str] = []
+    profile = None
+    for segment in segments:
+        if segment.startswith("[") and parts:
+            parts[-1] += segment
+            continue
+        for part in segment.split("."):
+            part = part.strip().strip("\"'")
+            if part.startswith("%"):
+                profile = profile or part[1:]
+            elif part:
+                parts.append(part)
+    return parts, profile
+
+
+def _document_environment(leaves: list[tree.Leaf]) -> str | None:
+    """The environment of a Spring document activated by a profile (`prod`, `prod & cloud`)."""
+    for leaf in leaves:
+        if not leaf.segments[0].startswith(("spring", "Spring")):
+            continue
+        parts, _ = _parts(leaf.segments)
+        names = [normalize(p.split("[")[0]) for p in parts]
+        if names[:4] == ["spring", "config", "activate", "onprofile"] or names == ["spring", "profiles"]:
+            expression = leaf.node.value
+            if "!" in expression:
+                return "any"
+            found = {environments.from_name(p) for p in re.split(r"[\s,&|()]+", expression) if p}
+            found.discard(None)
+            return found.pop() if len(found) == 1 else "any"  # type: ignore[return-value]
+    return None

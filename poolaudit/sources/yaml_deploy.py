@@ -1,0 +1,125 @@
+"""Deployment YAML: docker compose `services.<name>.environment` (map or `VAR=value` list, with
+`${VAR:-default}` interpolation) and Kubernetes manifests (container `env` lists in any
+workload, ConfigMap `data`, kustomize `configMapGenerator` literals)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from poolaudit.model import Extraction
+from poolaudit.sources import yaml_tree as tree
+from poolaudit.sources.yaml_env import entry, split_assignment
+from poolaudit.sources.yaml_values import bare_span
+
+_CONTAINER_KEYS = ("containers", "initContainers", "ephemeralContainers")
+# Kinds that never hold a pod template: not walked (CRD bundles are large).
+_NO_PODS = {
+    "CustomResourceDefinition", "Service", "Ingress", "Role", "ClusterRole", "RoleBinding",
+    "ClusterRoleBinding", "ServiceAccount", "Secret", "NetworkPolicy", "PodDisruptionBudget",
+    "HorizontalPodAutoscaler", "PersistentVolumeClaim", "PersistentVolume", "Namespace",
+    "StorageClass", "PriorityClass", "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration", "APIService", "ConfigMap",
+}
+_SERVICE_KEYS = {"image", "build", "environment", "command", "ports", "depends_on", "env_file"}
+
+
+def is_compose(doc: tree.Node) -> bool:
+    services = tree.get(doc, "services")
+    if not isinstance(services, tree.MappingNode):
+        return False
+    return any(
+        isinstance(p.value, tree.MappingNode) and any(q.key.value in _SERVICE_KEYS for q in tree.pairs(p.value))
+        for p in tree.pairs(services)
+    )
+
+
+def is_kubernetes(doc: tree.Node) -> bool:
+    if not isinstance(doc, tree.MappingNode):
+        return False
+    if tree.scalar(tree.get(doc, "kind")) and tree.get(doc, "apiVersion") is not None:
+        return True
+    return tree.get(doc, "configMapGenerator") is not None
+
+
+def compose(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
+    services = tree.get(doc, "services")
+    if not isinstance(services, tree.MappingNode):
+        return
+    for service in tree.pairs(services):
+        name = service.key.value
+        environment = tree.get(service.value, "environment")
+        prefix = f"services.{name}.environment"
+        pool = f"services.{name}"
+        if isinstance(environment, tree.MappingNode):
+            for pair in tree.pairs(environment):
+                if isinstance(pair.value, tree.ScalarNode) and pair.value.tag != "tag:yaml.org,2002:null":
+                    var = pair.key.value
+                    entry(
+                        path, text, out, var, pair.value, bare_span(text, pair.value),
+                        key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool,
+                    )
+        elif isinstance(environment, tree.SequenceNode):
+            for item in environment.value:
+                if not isinstance(item, tree.ScalarNode):
+                    continue
+                assignment = split_assignment(text, item, bare_span(text, item))
+                if assignment is not None:
+                    var, span = assignment
+                    entry(path, text, out, var, item, span, key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool)
+
+
+def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
+    kind = tree.scalar(tree.get(doc, "kind")) or ""
+    name = tree.scalar(tree.get(tree.get(doc, "metadata"), "name")) or ""
+    pool = f"{kind}/{name}" if kind else name
+    if kind == "ConfigMap":
+        data = tree.get(doc, "data")
+        if isinstance(data, tree.MappingNode):
+            for pair in tree.pairs(data):
+                if isinstance(pair.value, tree.ScalarNode):
+                    var = pair.key.value
+                    entry(path, text, out, var, pair.value, bare_span(text, pair.value), key=f"data.{var}", framework="k8s", syntax="k8s", pool=pool)
+    generators = tree.get(doc, "configMapGenerator")
+    if isinstance(generators, tree.SequenceNode):
+        for index, generator in enumerate(generators.value):
+            literals = tree.get(generator, "literals")
+            if not isinstance(literals, tree.SequenceNode):
+                continue
+            for item in literals.value:
+                if isinstance(item, tree.ScalarNode):
+                    assignment = split_assignment(text, item, bare_span(text, item))
+                    if assignment is not None:
+                        var, span = assignment
+                        key = f"configMapGenerator[{index}].literals.{var}"
+                        entry(path, text, out, var, item, span, key=key, framework="k8s", syntax="k8s", pool=pool)
+    if kind in _NO_PODS:
+        return
+    for segments, container in _containers(doc):
+        env = tree.get(container, "env")
+        if not isinstance(env, tree.SequenceNode):
+            continue
+        for item in env.value:
+            var = tree.scalar(tree.get(item, "name"))
+            value = tree.get(item, "value")
+            if var and isinstance(value, tree.ScalarNode):
+                key = f"{tree.join(segments)}.env[name={var}].value"
+                entry(path, text, out, var, value, bare_span(text, value), key=key, framework="k8s", syntax="k8s", pool=pool)
+
+
+def _containers(doc: tree.Node) -> Iterator[tuple[tuple[str, ...], tree.Node]]:
+    """Every container of a workload, wherever its pod template sits (Deployment, CronJob ...)."""
+    stack: list[tuple[tree.Node, tuple[str, ...], int]] = [(doc, (), 0)]
+    while stack:
+        node, segments, depth = stack.pop()
+        if depth > 12 or not isinstance(node, tree.MappingNode):
+            continue
+        for pair in reversed(tree.pairs(node)):
+            key = pair.key.value
+            if key in _CONTAINER_KEYS and isinstance(pair.value, tree.SequenceNode):
+                for index, container in enumerate(pair.value.value):
+                    yield (*segments, key, f"[{index}]"), container
+            elif isinstance(pair.value, tree.MappingNode):
+                stack.append((pair.value, (*segments, key), depth + 1))
+            elif isinstance(pair.value, tree.SequenceNode) and key == "items":
+                for index, item in enumerate(pair.value.value):
+                    stack.append((item, (*segments, key, f"[{index}]"), depth + 1))

@@ -1,0 +1,100 @@
+"""JVM pool keys in YAML: Spring Boot (`spring.datasource.hikari|tomcat|dbcp2|oracleucp.*`,
+R2DBC, the dead legacy spellings), custom `*.hikari.*` prefixes, Micronaut
+`datasources.<name>.*` and Quarkus `quarkus.datasource[.<name>].jdbc|reactive.*`.
+
+Keys arrive as path parts already split on dots, so nested, flat (`spring.datasource.hikari.
+maximum-pool-size: 10`) and partly flat spellings are one case; relaxed binding (kebab, camel,
+underscore, case) is `catalog.normalize`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from poolaudit.catalog import HIKARI, QUARKUS, TOMCAT_DBCP, KeyInfo
+
+_POOLS = {"hikari": HIKARI, "tomcat": TOMCAT_DBCP, "dbcp2": TOMCAT_DBCP, "oracleucp": TOMCAT_DBCP}
+_LEGACY = {**TOMCAT_DBCP, **HIKARI}
+# Spring R2DBC pool (io.r2dbc.pool via spring.r2dbc.pool.*): Duration properties, bare = ms.
+_R2DBC = {
+    "maxsize": KeyInfo("max_size"),
+    "minidle": KeyInfo("min_idle"),
+    "maxacquiretime": KeyInfo("acquire_timeout", "ms"),
+    "maxidletime": KeyInfo("idle_timeout", "ms"),
+    "maxlifetime": KeyInfo("max_lifetime", "ms"),
+}
+KEYS = set(HIKARI) | set(TOMCAT_DBCP) | set(QUARKUS) | set(_R2DBC)  # every leaf name matched here
+# Roots whose keys only this module knows: the generic app-config reading must not guess there.
+ROOTS = {"spring", "quarkus", "datasources", "micronaut"}
+# Thread pools and non-database pools that share spellings with database pools.
+EXCLUDED = {
+    "task", "scheduling", "execution", "threads", "thread", "redis", "lettuce", "jedis", "rabbitmq",
+    "kafka", "cassandra", "elasticsearch", "couchbase", "neo4j", "server", "reactor", "webflux",
+}
+_CUSTOM = "custom prefix: binding needs code confirmation"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    info: KeyInfo
+    framework: str
+    pool: str  # the key path of the pool's block, as written
+    note: str | None = None
+
+
+def classify(parts: list[str], names: list[str]) -> Match | None:
+    """`parts`: key path parts as written (profile parts removed); `names`: the same, normalized."""
+    if not names or any(n in EXCLUDED for n in names):
+        return None
+    leaf, depth = names[-1], len(names)
+    prefix = ".".join(parts[:-1])
+    if names[0] == "spring":
+        return _spring(names, leaf, depth, prefix)
+    if names[0] == "datasources" and depth == 3:
+        info = HIKARI.get(leaf) or TOMCAT_DBCP.get(leaf)
+        return Match(info, "micronaut", prefix) if info else None
+    if names[:2] == ["quarkus", "datasource"]:
+        return _quarkus(names, leaf, prefix)
+    return _custom(names, leaf, depth, prefix)
+
+
+def _spring(names: list[str], leaf: str, depth: int, prefix: str) -> Match | None:
+    if depth == 4 and names[1] == "datasource" and names[2] in _POOLS:
+        info = _POOLS[names[2]].get(leaf)
+        return Match(info, "spring", prefix) if info else None
+    if depth == 3 and names[1] == "datasource" and leaf in _LEGACY:
+        note = "not bound by Spring Boot 2+: legacy spring.datasource.* key; use spring.datasource.<pool>.*"
+        return Match(_LEGACY[leaf], "spring", prefix, note)
+    if depth == 3 and names[1] == "hikari" and leaf in HIKARI:
+        note = "not bound by Spring Boot 2+: spring.hikari.* is a wrong prefix for spring.datasource.hikari.*"
+        return Match(HIKARI[leaf], "spring", prefix, note)
+    if depth == 4 and names[1:3] == ["r2dbc", "pool"] and leaf in _R2DBC:
+        return Match(_R2DBC[leaf], "spring", prefix)
+    if names[1] == "datasource" and depth > 4:
+        return _custom(names, leaf, depth, prefix)
+    return None
+
+
+def _quarkus(names: list[str], leaf: str, prefix: str) -> Match | None:
+    rest = names[2:]
+    if len(rest) == 2 and rest[0] in ("jdbc", "reactive") or len(rest) == 3 and rest[1] in ("jdbc", "reactive"):
+        info = QUARKUS.get(leaf)
+        return Match(info, "quarkus", prefix) if info else None
+    return None
+
+
+def _custom(names: list[str], leaf: str, depth: int, prefix: str) -> Match | None:
+    """`app.datasource.primary.hikari.maximum-pool-size`, `hibernate.hikari.maximumPoolSize`,
+    `app.datasource.maximum-pool-size`: valid only where code binds the prefix."""
+    if depth < 2:
+        return None
+    parent = names[-2]
+    if parent in _POOLS and (parent != "tomcat" or any("datasource" in n for n in names[:-2])):
+        info = _POOLS[parent].get(leaf)
+        if info is None:
+            return None
+        framework = "hibernate" if depth >= 3 and names[-3] == "hibernate" else "spring"
+        return Match(info, framework, prefix, _CUSTOM)
+    if leaf in HIKARI and any(n.endswith(("datasource", "datasources")) for n in names[:-1]):
+        return Match(HIKARI[leaf], "spring", prefix, _CUSTOM)
+    return None

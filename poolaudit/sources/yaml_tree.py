@@ -1,0 +1,165 @@
+"""The YAML node tree as the YAML sources read it: composing with marks, merge keys, and a
+walk over every scalar with its key path and where it was inherited from.
+
+PyYAML's composer keeps `<<: *default` as a key tagged `merge` whose value is the anchored
+node itself (one shared object), and an alias as that same object again.  Constructing would
+flatten merges but lose positions, so this module resolves merges on the composed nodes:
+explicit keys win over merged ones, earlier merge sources over later ones (YAML 1.1 merge
+semantics), and a scalar reached through an alias or merge keeps the anchor's position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from poolaudit.errors import SourceError
+
+try:
+    _LOADER: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: same nodes, slower
+    _LOADER = yaml.SafeLoader
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+# A walk visits at most this many nodes: aliases can expand a small file exponentially.
+_VISIT_BUDGET = 400_000
+
+Node = yaml.Node
+MappingNode = yaml.MappingNode
+ScalarNode = yaml.ScalarNode
+SequenceNode = yaml.SequenceNode
+
+
+def compose(text: str) -> list[Node]:
+    """Every document of `text` (empty documents dropped); SourceError with the line on error."""
+    try:
+        return [doc for doc in yaml.compose_all(text, Loader=_LOADER) if doc is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise SourceError(f"YAML: {exc.problem or exc.context or 'does not parse'}", line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise SourceError(f"YAML: {exc.reason}", line) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise SourceError(f"YAML: {exc}", None) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    key: ScalarNode
+    value: Node
+    source: MappingNode | None  # the merged mapping this pair came from (None: written here)
+
+
+def pairs(node: MappingNode, _depth: int = 0) -> list[Pair]:
+    """The mapping's effective key/value pairs with `<<` merges applied; scalar keys only."""
+    explicit: list[Pair] = []
+    merges: list[Node] = []
+    for key, value in node.value:
+        if key.tag == MERGE_TAG:
+            merges.append(value)
+        elif isinstance(key, ScalarNode):
+            explicit.append(Pair(key, value, None))
+    if not merges or _depth > 20:
+        return explicit
+    taken = {p.key.value for p in explicit}
+    found = explicit
+    for merge in merges:
+        sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+        for source in sources:
+            if not isinstance(source, MappingNode) or source is node:
+                continue
+            for pair in pairs(source, _depth + 1):
+                if pair.key.value not in taken:
+                    taken.add(pair.key.value)
+                    found.append(Pair(pair.key, pair.value, pair.source or source))
+    return found
+
+
+def get(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for pair in pairs(node):
+        if pair.key.value == key:
+            return pair.value
+    return None
+
+
+def scalar(node: Node | None) -> str | None:
+    return node.value if isinstance(node, ScalarNode) else None
+
+
+def join(segments: tuple[str, ...]) -> str:
+    """Key path as written: `spring.datasource.hikari.maximum-pool-size`, `env[0].value`."""
+    out = ""
+    for segment in segments:
+        if segment.startswith("[") or not out:
+            out += segment
+        else:
+            out += "." + segment
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A scalar value with the keys leading to it."""
+
+    segments: tuple[str, ...]  # raw key texts ("[i]" for sequence items)
+    node: ScalarNode
+    parent: MappingNode | None  # the mapping holding the value (None in sequences)
+    inherited: str | None  # key path of the anchor it was reached through, if any
+
+
+# (node, segments, parent, inherited, alias chain): the chain stops alias cycles.
+_Entry = tuple[Node, tuple[str, ...], MappingNode | None, str | None, tuple[int, ...]]
+
+
+def leaves(root: Node) -> Iterator[Leaf]:
+    """Every scalar under `root` in document order, aliases and merges expanded."""
+    first_seen: dict[int, tuple[str, ...]] = {}  # node id -> key path where its anchor is written
+    stack: list[_Entry] = [(root, (), None, None, ())]
+    budget = _VISIT_BUDGET
+    while stack:
+        node, segments, parent, inherited, chain = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise SourceError("YAML: aliases expand beyond what a configuration file needs", None)
+        if isinstance(node, ScalarNode):
+            yield Leaf(segments, node, parent, inherited)
+            continue
+        children: list[_Entry | None] = []
+        if isinstance(node, MappingNode):
+            for pair in pairs(node):
+                children.append(_child(first_seen, pair.value, (*segments, pair.key.value), node, inherited, chain, pair.source))
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                children.append(_child(first_seen, item, (*segments, f"[{index}]"), None, inherited, chain, None))
+        stack.extend(child for child in reversed(children) if child is not None)
+
+
+def _child(
+    first_seen: dict[int, tuple[str, ...]],
+    node: Node,
+    segments: tuple[str, ...],
+    parent: MappingNode | None,
+    inherited: str | None,
+    chain: tuple[int, ...],
+    source: MappingNode | None,
+) -> _Entry | None:
+    if source is not None and inherited is None:
+        anchor = first_seen.get(id(source))  # None for an inline `<<: {...}`: written here
+        inherited = join(anchor) if anchor is not None else None
+    seen = first_seen.get(id(node))
+    if seen is None:
+        first_seen[id(node)] = segments
+    elif not isinstance(node, ScalarNode):
+        if id(node) in chain:
+            return None
+        chain = (*chain, id(node))
+        inherited = inherited if inherited is not None else join(seen)
+    elif inherited is None:
+        inherited = join(seen)  # `pool: *size`: an alias of a scalar
+    return (node, segments, parent, inherited, chain)
