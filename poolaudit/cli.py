@@ -221,5 +221,62 @@ def list_rules() -> None:
         typer.echo(f"{code}  {rule.NAME:<28} {rule.SEVERITY.value if hasattr(rule.SEVERITY, 'value') else rule.SEVERITY:<8} {rule.SUMMARY}")
 
 
+@app.command()
+def fix(
+    paths: Paths = None,
+    policy: PolicyOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    diff: Annotated[bool, typer.Option("--diff", help="Print unified diffs of the edits; write nothing.")] = False,
+    exit_zero_even_if_changed: Annotated[
+        bool, typer.Option("--exit-zero-even-if-changed", help="Exit 0 when files were changed (for bots).")
+    ] = False,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit the edits on a fix branch built from --base; the checkout is not touched.")
+    ] = False,
+    branch: Annotated[Optional[str], typer.Option(help="Fix branch (default: poolaudit/raise-undersized-pools).")] = None,
+    base: Annotated[str, typer.Option(help="Commit the fix branch starts from.")] = "HEAD",
+    push: Annotated[Optional[str], typer.Option("--push", help="Push the fix branch to this remote.")] = None,
+    pr_body: Annotated[Optional[Path], typer.Option("--pr-body", help="Write a Markdown pull-request body here.")] = None,
+    author: Annotated[Optional[str], typer.Option(help="Author and committer: 'Name <email>'.")] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes (0: automatic).")] = 0,
+    debug: DebugOpt = False,
+) -> None:
+    """Raise undersized pools with minimal, verified edits (--diff previews, --commit makes a branch)."""
+
+    def body() -> int:
+        from poolaudit import changelog
+        from poolaudit import fix as fixing
+        from poolaudit.audit import audit as run_audit
+        from poolaudit.check import failing
+        from poolaudit.scan import ScanOptions
+
+        targets = paths or [Path(".")]
+        loaded = _load_policy(policy, targets, _split(select), _split(ignore))
+        options = ScanOptions(jobs=jobs)
+        if commit or push:
+            repos = fixing.commit_branches(targets, loaded, options, branch=branch, base=base, remote=push, author=author)
+            typer.echo(changelog.branch_table(repos), nl=False)
+            if pr_body is not None:
+                changes = [c for r in repos for c in r.changes]
+                pr_body.write_text(changelog.pr_body(changes, [x for r in repos for x in r.left], loaded), encoding="utf-8")
+            if any(r.error for r in repos):
+                return 2
+            changed = any(r.changes for r in repos)
+            left = failing([f for r in repos for f, _ in r.left], loaded)
+            return 1 if (changed and not exit_zero_even_if_changed) or left else 0
+        result = run_audit(targets, loaded, options)
+        report = fixing.apply(fixing.plan(result, loaded), write=not diff)
+        if diff:
+            sys.stdout.write(changelog.diff(report))
+        typer.echo(changelog.summary(report, wrote=not diff), nl=False, err=diff)
+        if pr_body is not None:
+            pr_body.write_text(changelog.pr_body(report.changes, changelog.left(report), loaded), encoding="utf-8")
+        left = failing([f for f, _ in changelog.left(report)], loaded)
+        return 1 if (report.new_texts and not exit_zero_even_if_changed) or left else 0
+
+    _guard(debug, body)
+
+
 def main() -> None:
     app()
