@@ -127,12 +127,35 @@ class Database(_Model):
         return self
 
 
-Multiplier = Union[int, dict[Environment, int]]  # one count, or one per environment
+Count = Annotated[int, Field(ge=0)]
+Multiplier = Union[Count, dict[Environment, Count]]  # one count, or one per environment
+
+
+class _Counts(BaseModel):
+    """Counts per service: the keys that are not options are service globs."""
+
+    # Globs are free-form keys, so extras are allowed here, and typed: a wrong value still fails.
+    model_config = ConfigDict(extra="allow", strict=True)
+    __pydantic_extra__: dict[str, Multiplier]
+
+    default: Union[int, None] = Field(None, ge=0)  # where neither the files nor a glob say
+
+    def by_service(self) -> dict[str, Multiplier]:
+        return dict(self.model_extra or {})
+
+
+class Replicas(_Counts):
+    use_hpa_max: bool = True  # a HorizontalPodAutoscaler's maxReplicas counts, not spec.replicas
+    include_surge: bool = True  # a rolling update's maxSurge pods run beside the old ones
+
+
+class Processes(_Counts):
+    pass
 
 
 class Capacity(_Model):
-    replicas: dict[str, Multiplier] = {}  # service glob -> replicas (pods, containers)
-    processes: dict[str, Multiplier] = {}  # service glob -> processes per replica
+    replicas: Replicas = Replicas()  # pods or containers per service
+    processes: Processes = Processes()  # worker processes per replica
 
 
 class Traffic(_Model):
@@ -374,7 +397,7 @@ def _message(error: Any, loc: list[Any]) -> str:
 
 
 def _field_names() -> list[str]:
-    models = (Policy, Pools, Override, BoundsModel, Service, Database, Pooler, Capacity, Traffic)
+    models = (Policy, Pools, Override, BoundsModel, Service, Database, Pooler, Capacity, Replicas, Processes, Traffic)
     return sorted({name for model in models for name in model.model_fields})
 
 

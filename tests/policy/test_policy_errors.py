@@ -67,6 +67,10 @@ YAML_CASES = [
         id="multiplier-type",
     ),
     pytest.param(
+        "capacity:\n  processes:\n    default: 1\n    use_hpa_max: true\n", 4,
+        "capacity.processes.use_hpa_max: Input should be a valid integer", id="replica-option-under-processes",
+    ),
+    pytest.param(
         "traffic:\n  payments-api:\n    peak_rps: 200\n    db_time_ms: 0\n", 4,
         "traffic.payments-api.db_time_ms: Input should be greater than 0", id="traffic-bound",
     ),
@@ -147,10 +151,20 @@ def test_not_utf8(tmp_path: Path) -> None:
             lambda p: (
                 p.databases[0].reserved_connections == 3
                 and p.databases[0].pooler.kind == "pgbouncer"
-                and p.capacity.replicas["ledger"] == {"production": 4, "staging": 1}
+                and p.capacity.replicas.by_service() == {"payments-api": 3, "ledger": {"production": 4, "staging": 1}}
+                and p.capacity.replicas.use_hpa_max is True
                 and p.traffic["payments-api"].headroom == 1.5
             ),
             id="capacity-sections-validate-now",
+        ),
+        pytest.param(
+            "capacity:\n  replicas:\n    use_hpa_max: false\n    include_surge: true\n    default: 1\n"
+            "    payments: 4\n  processes:\n    default: 2\n",
+            lambda p: (
+                (p.capacity.replicas.use_hpa_max, p.capacity.replicas.default, p.capacity.processes.default) == (False, 1, 2)
+                and p.capacity.replicas.by_service() == {"payments": 4}
+            ),
+            id="capacity-options-beside-globs",
         ),
     ],
 )
