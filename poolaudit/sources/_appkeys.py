@@ -66,9 +66,9 @@ def classify(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> Ke
     """
     norm = catalog.normalize(leaf)
     info = catalog.APP.get(norm)
-    if info is not None and norm in catalog.POOL_BLOCK_ONLY:
-        if not parents or not is_pool_block(parents[-1]):
-            info = None
+    generic = norm in catalog.POOL_BLOCK_ONLY
+    if info is not None and generic and not (parents and is_pool_block(parents[-1])):
+        info = None
     if info is None:
         leaf_words = words(leaf)
         if any(w in _DB_WORDS for w in leaf_words):
@@ -82,17 +82,61 @@ def classify(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> Ke
 
 _DB_SCHEMES = frozenset(
     {
-        "postgres", "postgresql", "pgsql", "psql", "pg", "postgis", "cockroachdb", "cockroach",
-        "redshift", "timescaledb", "yugabytedb", "mysql", "mysqlx", "mariadb", "tidb", "mongodb",
-        "mongo", "sqlserver", "mssql", "jdbc", "oracle", "db2", "crate", "sqlite", "sqlite3",
-        "clickhouse", "prisma",
+        "postgres",
+        "postgresql",
+        "pgsql",
+        "psql",
+        "pg",
+        "postgis",
+        "cockroachdb",
+        "cockroach",
+        "redshift",
+        "timescaledb",
+        "yugabytedb",
+        "mysql",
+        "mysqlx",
+        "mariadb",
+        "tidb",
+        "mongodb",
+        "mongo",
+        "sqlserver",
+        "mssql",
+        "jdbc",
+        "oracle",
+        "db2",
+        "crate",
+        "sqlite",
+        "sqlite3",
+        "clickhouse",
+        "prisma",
     }
 )
 _OTHER_SCHEMES = frozenset(
     {
-        "redis", "rediss", "memcached", "amqp", "amqps", "kafka", "nats", "mqtt", "http", "https",
-        "ws", "wss", "smtp", "smtps", "ldap", "ldaps", "s3", "gs", "file", "ftp", "sftp",
-        "elasticsearch", "sentry", "statsd",
+        "redis",
+        "rediss",
+        "memcached",
+        "amqp",
+        "amqps",
+        "kafka",
+        "nats",
+        "mqtt",
+        "http",
+        "https",
+        "ws",
+        "wss",
+        "smtp",
+        "smtps",
+        "ldap",
+        "ldaps",
+        "s3",
+        "gs",
+        "file",
+        "ftp",
+        "sftp",
+        "elasticsearch",
+        "sentry",
+        "statsd",
     }
 )
 _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):")

@@ -62,11 +62,16 @@ def scan(path: str, text: str, strict: bool = True) -> Parsed:
         option = _OPTION.match(content, indent)
         if option is None or not option.group("key"):
             if strict:
-                raise SourceError(f"line {number} is neither a [section], a key = value option nor a comment", number)
+                raise SourceError(
+                    f"line {number} is neither a [section], a key = value option nor a comment",
+                    number,
+                )
             continue
         if section is None:
             if strict:
-                raise SourceError(f"line {number}: option before the first [section] header", number)
+                raise SourceError(
+                    f"line {number}: option before the first [section] header", number
+                )
             continue
         value = option.group("value").rstrip()
         current = Option(section, option.group("key"), value, offset + option.start("value"))

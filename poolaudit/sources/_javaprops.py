@@ -15,7 +15,7 @@ from poolaudit.errors import SourceError
 from poolaudit.sources._lines import LineIndex, physical_lines
 
 _WHITESPACE = " \t\f"
-_ESCAPE = re.compile(r"\\(u(?:[0-9A-Fa-f]{4})?|.?)", re.S)
+_ESCAPE = re.compile(r"\\(u(?:[0-9A-Fa-f]{4})?|.?)", re.DOTALL)
 _SIMPLE = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
 
 

@@ -18,7 +18,7 @@ class LineIndex:
     at the very start is not counted as a column: editors do not show it.
     """
 
-    __slots__ = ("starts", "bom")
+    __slots__ = ("bom", "starts")
 
     def __init__(self, text: str) -> None:
         self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
@@ -40,7 +40,7 @@ def physical_lines(text: str) -> list[tuple[int, str]]:
     lines = []
     offset = 0
     for chunk in text.split("\n"):
-        content = chunk[:-1] if chunk.endswith("\r") else chunk
+        content = chunk.removesuffix("\r")
         lines.append((offset, content))
         offset += len(chunk) + 1
     if lines and lines[-1][1] == "" and text.endswith("\n"):

@@ -53,12 +53,32 @@ def interpret(text: str, canonical: str, unit: str | None) -> Written | None:
     if placeholder is not None:
         default = placeholder.default
         if default is None or not default.strip():
-            return Written(None, Provenance.UNRESOLVED, placeholder.var, _time_unit(canonical, unit), None, body)
+            return Written(
+                None,
+                Provenance.UNRESOLVED,
+                placeholder.var,
+                _time_unit(canonical, unit),
+                None,
+                body,
+            )
         parsed = literal(default, canonical, unit)
         if parsed is None:
-            return Written(None, Provenance.UNRESOLVED, placeholder.var, _time_unit(canonical, unit), None, body)
+            return Written(
+                None,
+                Provenance.UNRESOLVED,
+                placeholder.var,
+                _time_unit(canonical, unit),
+                None,
+                body,
+            )
         start = placeholder.default_start + len(default) - len(default.lstrip())
-        return Written(parsed[0], Provenance.ENV_DEFAULT, placeholder.var, parsed[1], (start, start + len(default.strip())))
+        return Written(
+            parsed[0],
+            Provenance.ENV_DEFAULT,
+            placeholder.var,
+            parsed[1],
+            (start, start + len(default.strip())),
+        )
     parsed = literal(body, canonical, unit)
     if parsed is None:
         return None

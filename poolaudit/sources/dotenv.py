@@ -25,16 +25,44 @@ _ASSIGN = re.compile(
     r"[ \t]*(?:export[ \t]+)?(?P<key>[^=#\s'\"]+|'[^'\n]*'|\"[^\"\n]*\")[ \t]*=[ \t]*"
 )
 _BARE_NAME = re.compile(r"[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*[ \t]*(?:#.*)?\r?")
-_DOUBLE = re.compile(r'"((?:\\.|[^"\\])*)"', re.S)
-_SINGLE = re.compile(r"'((?:\\'|[^'])*)'", re.S)
+_DOUBLE = re.compile(r'"((?:\\.|[^"\\])*)"', re.DOTALL)
+_SINGLE = re.compile(r"'((?:\\'|[^'])*)'", re.DOTALL)
 _AFTER_QUOTE = re.compile(r"[ \t]*(#.*)?\r?")
 _COMMENT = re.compile(r"\s+#")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'", "$": "$"}
 # Words that name a setting's role; what is left of a variable's name identifies its pool.
 _ROLE_WORDS = frozenset(
-    "pool size max min maxsize minsize overflow timeout recycle pre ping conn conns connection "
-    "connections limit idle acquire checkout age open lifetime maxpoolsize minpoolsize "
-    "maximumpoolsize minimumidle connectiontimeout idletimeout maxlifetime".split()
+    [
+        "pool",
+        "size",
+        "max",
+        "min",
+        "maxsize",
+        "minsize",
+        "overflow",
+        "timeout",
+        "recycle",
+        "pre",
+        "ping",
+        "conn",
+        "conns",
+        "connection",
+        "connections",
+        "limit",
+        "idle",
+        "acquire",
+        "checkout",
+        "age",
+        "open",
+        "lifetime",
+        "maxpoolsize",
+        "minpoolsize",
+        "maximumpoolsize",
+        "minimumidle",
+        "connectiontimeout",
+        "idletimeout",
+        "maxlifetime",
+    ]
 )
 
 
@@ -63,7 +91,9 @@ def extract(path: str, text: str) -> Extraction:
     return found
 
 
-def _assignment(found: Extraction, path: str, text: str, lines: LineIndex, match: re.Match[str]) -> int:
+def _assignment(
+    found: Extraction, path: str, text: str, lines: LineIndex, match: re.Match[str]
+) -> int:
     """Record one assignment; return the offset where the next line starts."""
     name = match.group("key").strip("'\"")
     start = match.end()
@@ -102,20 +132,51 @@ def _assignment(found: Extraction, path: str, text: str, lines: LineIndex, match
     if info is not None:
         written = interpret(inner, info.canonical, info.unit)
         if written is not None:
-            found.settings.append(_setting(path, lines, name, info.canonical, raw, start, end, bare_start, written, _pool(name)))
+            found.settings.append(
+                _setting(
+                    path,
+                    lines,
+                    name,
+                    info.canonical,
+                    raw,
+                    start,
+                    end,
+                    bare_start,
+                    written,
+                    _pool(name),
+                )
+            )
     if inner and _appkeys.is_database_url(name, value_text):
         for param in url_pool_params(inner):
             written = interpret(param.raw, param.canonical, "s")
             if written is None:
                 continue
             at = bare_start + param.start
-            setting = _setting(path, lines, param.key, param.canonical, param.raw, at, at + len(param.raw), at, written, name)
+            setting = _setting(
+                path,
+                lines,
+                param.key,
+                param.canonical,
+                param.raw,
+                at,
+                at + len(param.raw),
+                at,
+                written,
+                name,
+            )
             found.settings.append(setting.replace(note=f"in {name}"))
     return eol + 1
 
 
 def _envdef(
-    path: str, lines: LineIndex, name: str, raw: str, inner: str, value_text: str, start: int, end: int
+    path: str,
+    lines: LineIndex,
+    name: str,
+    raw: str,
+    inner: str,
+    value_text: str,
+    start: int,
+    end: int,
 ) -> EnvDef:
     """`${VAR:-5}` sets the variable to 5 when VAR is unset: the default is the value, and its
     text is what a fix edits."""
@@ -130,7 +191,16 @@ def _envdef(
 
 
 def _setting(
-    path: str, lines: LineIndex, key: str, canonical: str, raw: str, start: int, end: int, bare: int, written: Written, pool: str
+    path: str,
+    lines: LineIndex,
+    key: str,
+    canonical: str,
+    raw: str,
+    start: int,
+    end: int,
+    bare: int,
+    written: Written,
+    pool: str,
 ) -> Setting:
     line, column = lines.position(start)
     origin = None
@@ -139,9 +209,23 @@ def _setting(
         o_line, o_column = lines.position(o_start)
         origin = Origin(path, Span(o_start, o_end), o_line, o_column)
     return Setting(
-        path=path, line=line, column=column, span=Span(start, end), kind=KIND, framework="env", key=key,
-        canonical=canonical, raw=raw, value=written.value, provenance=written.provenance, written=written.written,
-        origin=origin, env_var=written.env_var, unit=written.unit, pool=pool, note=written.note,
+        path=path,
+        line=line,
+        column=column,
+        span=Span(start, end),
+        kind=KIND,
+        framework="env",
+        key=key,
+        canonical=canonical,
+        raw=raw,
+        value=written.value,
+        provenance=written.provenance,
+        written=written.written,
+        origin=origin,
+        env_var=written.env_var,
+        unit=written.unit,
+        pool=pool,
+        note=written.note,
     )
 
 
@@ -156,7 +240,9 @@ def _pool(name: str) -> str:
 def _unescape(text: str) -> str:
     if "\\" not in text:
         return text
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text, flags=re.S)
+    return re.sub(
+        r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text, flags=re.DOTALL
+    )
 
 
 def _suppress(found: Extraction, path: str, line: int, comment: str) -> None:

@@ -41,7 +41,9 @@ _PGBOUNCER = {
 _PAIR = re.compile(r"([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']+)")
 _INLINE_COMMENT = re.compile(r"\s+[;#].*$")
 _REFERENCE = re.compile(r"%\(([^)]+)\)s")
-_TRUTHY_NOTE = "engine_from_config passes pool_pre_ping as a string, and any non-empty string is true"
+_TRUTHY_NOTE = (
+    "engine_from_config passes pool_pre_ping as a string, and any non-empty string is true"
+)
 
 
 def extract(path: str, text: str) -> Extraction:
@@ -94,7 +96,9 @@ def _settings(
         result = Written(True, result.provenance, result.env_var, None, result.origin)
     if source is not None and note is None:
         note = f"value of %({source.key.strip()})s"
-    setting = _setting(path, lines, key, info.canonical, option, source or option, result, framework, pool)
+    setting = _setting(
+        path, lines, key, info.canonical, option, source or option, result, framework, pool
+    )
     return [setting.replace(note=note)]
 
 
@@ -107,7 +111,11 @@ def _referenced(options: list[Option], option: Option) -> Option | None:
     wanted = match.group(1).lower()
     for section in (option.section, "DEFAULT"):
         for other in options:
-            if other.section == section and other.key.strip().lower() == wanted and other is not option:
+            if (
+                other.section == section
+                and other.key.strip().lower() == wanted
+                and other is not option
+            ):
                 return other
     return None
 
@@ -125,15 +133,39 @@ def _pgbouncer_entries(path: str, lines: LineIndex, option: Option) -> list[Sett
             continue
         start = option.start + pair.start(2)
         part = Option(option.section, option.key, pair.group(2), start)
-        inner = Option(option.section, option.key, pair.group(2).strip("'"), start + pair.group(2).startswith("'"))
+        inner = Option(
+            option.section,
+            option.key,
+            pair.group(2).strip("'"),
+            start + pair.group(2).startswith("'"),
+        )
         key = f"{option.section}.{database}.{pair.group(1)}"
-        found.append(_setting(path, lines, key, info.canonical, part, inner, result, "pgbouncer", f"{option.section}.{database}"))
+        found.append(
+            _setting(
+                path,
+                lines,
+                key,
+                info.canonical,
+                part,
+                inner,
+                result,
+                "pgbouncer",
+                f"{option.section}.{database}",
+            )
+        )
     return found
 
 
 def _setting(
-    path: str, lines: LineIndex, key: str, canonical: str, option: Option, origin_option: Option,
-    result: Written, framework: str, pool: str,
+    path: str,
+    lines: LineIndex,
+    key: str,
+    canonical: str,
+    option: Option,
+    origin_option: Option,
+    result: Written,
+    framework: str,
+    pool: str,
 ) -> Setting:
     raw = _INLINE_COMMENT.sub("", option.value).rstrip()
     line, column = lines.position(option.start)
@@ -144,8 +176,21 @@ def _setting(
         origin = Origin(path, Span(start, end), o_line, o_column)
     value = result.value if result.provenance is not Provenance.UNRESOLVED else None
     return Setting(
-        path=path, line=line, column=column, span=Span(option.start, option.start + len(raw)), kind=KIND,
-        framework=framework, key=key, canonical=canonical, raw=raw, value=value, provenance=result.provenance,
-        written=result.written, origin=origin, env_var=result.env_var, unit=result.unit, pool=pool, note=result.note,
+        path=path,
+        line=line,
+        column=column,
+        span=Span(option.start, option.start + len(raw)),
+        kind=KIND,
+        framework=framework,
+        key=key,
+        canonical=canonical,
+        raw=raw,
+        value=value,
+        provenance=result.provenance,
+        written=result.written,
+        origin=origin,
+        env_var=result.env_var,
+        unit=result.unit,
+        pool=pool,
+        note=result.note,
     )
-

@@ -1,10 +1,11 @@
-"""The Java `.properties` source: Spring Boot (`spring.datasource.hikari.*`, tomcat, dbcp2, oracleucp,
-r2dbc), Quarkus (`quarkus.datasource[."name"].jdbc.max-size`, `%prod.` profiles), Micronaut
-(`datasources.NAME.*`), Hibernate (`hibernate.hikari.*`, `hibernate.c3p0.*`,
+"""The Java `.properties` source: Spring Boot (`spring.datasource.hikari.*`, tomcat, dbcp2,
+oracleucp, r2dbc), Quarkus (`quarkus.datasource[."name"].jdbc.max-size`, `%prod.` profiles),
+Micronaut (`datasources.NAME.*`), Hibernate (`hibernate.hikari.*`, `hibernate.c3p0.*`,
 `hibernate.connection.pool_size`), raw `hikari.properties`, and database app-config keys.
 
-Keys that name a pool but are not bound where they are written (`spring.datasource.maximum-pool-size`
-on Boot 2+, `spring.hikari.*`, custom `*.hikari.*` prefixes) are reported with a note saying so.
+Keys that name a pool but are not bound where they are written (`spring.hikari.*`,
+`spring.datasource.maximum-pool-size` on Boot 2+, custom `*.hikari.*` prefixes) are reported
+with a note saying so.
 """
 
 from __future__ import annotations
@@ -22,11 +23,30 @@ from poolaudit.sources._written import interpret
 
 KIND = "properties"
 LITERALS: tuple[bytes, ...] = (
-    b"pool", b"Pool", b"POOL", b"max", b"Max", b"MAX", b"min", b"Min", b"MIN", b"onnection",
-    b"imeout", b"ifetime", b"overflow", b"Overflow", b"cquire", b"recycle",
+    b"pool",
+    b"Pool",
+    b"POOL",
+    b"max",
+    b"Max",
+    b"MAX",
+    b"min",
+    b"Min",
+    b"MIN",
+    b"onnection",
+    b"imeout",
+    b"ifetime",
+    b"overflow",
+    b"Overflow",
+    b"cquire",
+    b"recycle",
 )
 
-_SPRING_POOLS = {"hikari": HIKARI, "tomcat": TOMCAT_DBCP, "dbcp2": TOMCAT_DBCP, "oracleucp": TOMCAT_DBCP}
+_SPRING_POOLS = {
+    "hikari": HIKARI,
+    "tomcat": TOMCAT_DBCP,
+    "dbcp2": TOMCAT_DBCP,
+    "oracleucp": TOMCAT_DBCP,
+}
 _R2DBC = {  # spring.r2dbc.pool.*: java.time.Duration properties, a bare number is milliseconds
     "maxsize": KeyInfo("max_size"),
     "minidle": KeyInfo("min_idle"),
@@ -71,7 +91,9 @@ def extract(path: str, text: str) -> Extraction:
         if record is not None:
             found.suppressions.append(record)
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    hikari_file = "hikari" in stem.lower() or any(normalize(e.key) in _HIKARI_FILE_KEYS for e in parsed.entries)
+    hikari_file = "hikari" in stem.lower() or any(
+        normalize(e.key) in _HIKARI_FILE_KEYS for e in parsed.entries
+    )
     profiles = _document_profiles(parsed.entries)
     for entry in parsed.entries:
         key, environment = _profile(entry.key)
@@ -206,8 +228,21 @@ def _setting(path: str, lines: LineIndex, entry: Entry, match: Match) -> Setting
         origin = Origin(path, Span(start, end), o_line, o_column)
     notes = [n for n in (match.note, written.note) if n]
     return Setting(
-        path=path, line=line, column=column, span=Span(entry.start, entry.end), kind=KIND,
-        framework=match.framework, key=entry.key, canonical=match.info.canonical, raw=entry.raw,
-        value=written.value, provenance=written.provenance, written=written.written, origin=origin,
-        env_var=written.env_var, unit=written.unit, pool=match.pool, note="; ".join(notes) or None,
+        path=path,
+        line=line,
+        column=column,
+        span=Span(entry.start, entry.end),
+        kind=KIND,
+        framework=match.framework,
+        key=entry.key,
+        canonical=match.info.canonical,
+        raw=entry.raw,
+        value=written.value,
+        provenance=written.provenance,
+        written=written.written,
+        origin=origin,
+        env_var=written.env_var,
+        unit=written.unit,
+        pool=match.pool,
+        note="; ".join(notes) or None,
     )

@@ -1,5 +1,6 @@
-"""The TOML source: `[database] pool_size`-style tables of app configs, Rocket `[default.databases.x]`,
-`[tool.NAME.database]` in pyproject.toml, and pool parameters inside database URLs.
+"""The TOML source: `[database] pool_size`-style tables of app configs, Rocket
+`[default.databases.x]`, `[tool.NAME.database]` in pyproject.toml, and pool parameters inside
+database URLs.
 
 tomllib parses (and rejects malformed files with their line); `_tomlscan` finds where each value
 is written, and every value reported is confirmed against tomllib's data.
@@ -28,15 +29,43 @@ else:  # pragma: no cover - Python 3.10
 
 KIND = "toml"
 LITERALS: tuple[bytes, ...] = (
-    b"pool", b"Pool", b"POOL", b"max", b"Max", b"MAX", b"min", b"Min", b"MIN", b"overflow",
-    b"Overflow", b"OVERFLOW", b"cquire", b"CQUIRE", b"heckout", b"HECKOUT", b"recycle",
-    b"RECYCLE", b"ping", b"Ping", b"PING", b"imit", b"IMIT", b"databases",
+    b"pool",
+    b"Pool",
+    b"POOL",
+    b"max",
+    b"Max",
+    b"MAX",
+    b"min",
+    b"Min",
+    b"MIN",
+    b"overflow",
+    b"Overflow",
+    b"OVERFLOW",
+    b"cquire",
+    b"CQUIRE",
+    b"heckout",
+    b"HECKOUT",
+    b"recycle",
+    b"RECYCLE",
+    b"ping",
+    b"Ping",
+    b"PING",
+    b"imit",
+    b"IMIT",
+    b"databases",
 )
 
 # Rocket profiles: `release` is what a release build (production) runs, `debug` a dev build.
-_ROCKET_PROFILES = {"default": None, "global": None, "debug": "development", "release": "production"}
+_ROCKET_PROFILES = {
+    "default": None,
+    "global": None,
+    "debug": "development",
+    "release": "production",
+}
 _ROCKET_KEYS = {
-    "timeout": KeyInfo("acquire_timeout", "s"),  # rocket_sync_db_pools: seconds to wait for a connection
+    "timeout": KeyInfo(
+        "acquire_timeout", "s"
+    ),  # rocket_sync_db_pools: seconds to wait for a connection
     "idle_timeout": KeyInfo("idle_timeout", "s"),  # rocket_db_pools
     "connect_timeout": None,  # time to establish a new connection, not to acquire one
 }
@@ -46,7 +75,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def extract(path: str, text: str) -> Extraction:
     try:
-        data = tomllib.loads(text[1:] if text.startswith("\ufeff") else text)  # offsets keep the BOM
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # offsets keep the BOM
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         if line is None:
@@ -64,18 +93,32 @@ def extract(path: str, text: str) -> Extraction:
     stem = name.rsplit(".", 1)[0]
     rocket_file = name.lower() == "rocket.toml"
     for keys, start, end in scanner.scalars:
-        found.settings.extend(_settings(path, text, lines, data, keys, start, end, stem, rocket_file))
+        found.settings.extend(
+            _settings(path, text, lines, data, keys, start, end, stem, rocket_file)
+        )
     return found
 
 
 def _settings(
-    path: str, text: str, lines: LineIndex, data: dict[str, Any], keys: Path, start: int, end: int, stem: str, rocket_file: bool
+    path: str,
+    text: str,
+    lines: LineIndex,
+    data: dict[str, Any],
+    keys: Path,
+    start: int,
+    end: int,
+    stem: str,
+    rocket_file: bool,
 ) -> list[Setting]:
     names = [k for k in keys if isinstance(k, str)]
     if not names or isinstance(keys[-1], int):
         return []  # array elements are lists of things, never one pool's setting
     parents, leaf = names[:-1], names[-1]
-    rocket = len(names) == 4 and normalize(names[1]) == "databases" and (rocket_file or names[0].lower() in _ROCKET_PROFILES)
+    rocket = (
+        len(names) == 4
+        and normalize(names[1]) == "databases"
+        and (rocket_file or names[0].lower() in _ROCKET_PROFILES)
+    )
     if rocket and leaf.lower() in _ROCKET_KEYS:
         info = _ROCKET_KEYS[leaf.lower()]
     else:
@@ -93,7 +136,20 @@ def _settings(
     written = _written(raw, value, info)
     if written is None:
         return []
-    return [_setting(path, lines, keys, info.canonical, raw, start, written, framework, environment, _pool(keys))]
+    return [
+        _setting(
+            path,
+            lines,
+            keys,
+            info.canonical,
+            raw,
+            start,
+            written,
+            framework,
+            environment,
+            _pool(keys),
+        )
+    ]
 
 
 def _written(raw: str, value: object, info: KeyInfo) -> Written | None:
@@ -112,16 +168,27 @@ def _written(raw: str, value: object, info: KeyInfo) -> Written | None:
     inner = raw[quote:-quote]
     if inner != value:  # escapes or a trimmed first newline: the text cannot be edited in place
         written = interpret(value, info.canonical, info.unit)
-        return written and Written(written.written, written.provenance, written.env_var, written.unit, None, written.note)
+        return written and Written(
+            written.written, written.provenance, written.env_var, written.unit, None, written.note
+        )
     written = interpret(inner, info.canonical, info.unit)
     if written is None or written.origin is None:
         return written
     shifted = (written.origin[0] + quote, written.origin[1] + quote)
-    return Written(written.written, written.provenance, written.env_var, written.unit, shifted, written.note)
+    return Written(
+        written.written, written.provenance, written.env_var, written.unit, shifted, written.note
+    )
 
 
 def _url_params(
-    path: str, lines: LineIndex, keys: Path, raw: str, start: int, value: str, framework: str, environment: str
+    path: str,
+    lines: LineIndex,
+    keys: Path,
+    raw: str,
+    start: int,
+    value: str,
+    framework: str,
+    environment: str,
 ) -> list[Setting]:
     quote = 3 if raw.startswith(('"""', "'''")) else 1
     if raw[quote:-quote] != value:
@@ -132,14 +199,33 @@ def _url_params(
         if written is None:
             continue
         at = start + quote + param.start
-        setting = _setting(path, lines, keys, param.canonical, param.raw, at, written, framework, environment, _key(keys))
+        setting = _setting(
+            path,
+            lines,
+            keys,
+            param.canonical,
+            param.raw,
+            at,
+            written,
+            framework,
+            environment,
+            _key(keys),
+        )
         found.append(setting.replace(key=param.key, note=f"in {_key(keys)}"))
     return found
 
 
 def _setting(
-    path: str, lines: LineIndex, keys: Path, canonical: str, raw: str, start: int, written: Written,
-    framework: str, environment: str, pool: str,
+    path: str,
+    lines: LineIndex,
+    keys: Path,
+    canonical: str,
+    raw: str,
+    start: int,
+    written: Written,
+    framework: str,
+    environment: str,
+    pool: str,
 ) -> Setting:
     line, column = lines.position(start)
     origin = None
@@ -148,10 +234,24 @@ def _setting(
         o_line, o_column = lines.position(o_start)
         origin = Origin(path, Span(o_start, o_end), o_line, o_column)
     return Setting(
-        path=path, line=line, column=column, span=Span(start, start + len(raw)), kind=KIND, framework=framework,
-        key=_key(keys), canonical=canonical, raw=raw, value=written.value, provenance=written.provenance,
-        written=written.written, origin=origin, env_var=written.env_var, unit=written.unit,
-        environment=environment, pool=pool, note=written.note,
+        path=path,
+        line=line,
+        column=column,
+        span=Span(start, start + len(raw)),
+        kind=KIND,
+        framework=framework,
+        key=_key(keys),
+        canonical=canonical,
+        raw=raw,
+        value=written.value,
+        provenance=written.provenance,
+        written=written.written,
+        origin=origin,
+        env_var=written.env_var,
+        unit=written.unit,
+        environment=environment,
+        pool=pool,
+        note=written.note,
     )
 
 
@@ -196,7 +296,11 @@ def _key(keys: Path) -> str:
             out += f"[{key}]"
         else:
             text = str(key)
-            part = text if re.fullmatch(r"[A-Za-z0-9_\-]+", text) else '"' + text.replace('"', '\\"') + '"'
+            part = (
+                text
+                if re.fullmatch(r"[A-Za-z0-9_\-]+", text)
+                else '"' + text.replace('"', '\\"') + '"'
+            )
             out += ("." if out else "") + part
     return out
 
@@ -204,6 +308,11 @@ def _key(keys: Path) -> str:
 def _pool(keys: Path) -> str:
     """The table a setting belongs to; a `pool` sub-table belongs to its parent's pool."""
     parents = keys[:-1]
-    if parents and isinstance(parents[-1], str) and _appkeys.is_pool_block(parents[-1]) and len(parents) > 1:
+    if (
+        parents
+        and isinstance(parents[-1], str)
+        and _appkeys.is_pool_block(parents[-1])
+        and len(parents) > 1
+    ):
         parents = parents[:-1]
     return _key(parents)

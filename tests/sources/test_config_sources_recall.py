@@ -1,4 +1,4 @@
-"""Recall and precision of the TOML, env and properties sources on the standard generated workload."""
+"""Recall and precision of the TOML, env and properties sources on the standard workload."""
 
 from __future__ import annotations
 

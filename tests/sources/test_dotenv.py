@@ -19,44 +19,100 @@ def facts(text: str, s: Setting) -> tuple[object, ...]:
     if s.origin is not None:
         origin = text[s.origin.span.start : s.origin.span.end]
         assert (s.origin.path, s.origin.line) == (s.path, s.line)
-    return (s.line, s.column, s.raw, s.key, s.canonical, s.written, s.value, s.provenance, s.env_var, s.unit, origin)
+    return (
+        s.line,
+        s.column,
+        s.raw,
+        s.key,
+        s.canonical,
+        s.written,
+        s.value,
+        s.provenance,
+        s.env_var,
+        s.unit,
+        origin,
+    )
 
 
 SPELLINGS = [
-    pytest.param("DB_POOL_SIZE=10\n", (1, 14, "10", "DB_POOL_SIZE", "max_size", 10, 10, LIT, None, None, "10"), id="plain"),
+    pytest.param(
+        "DB_POOL_SIZE=10\n",
+        (1, 14, "10", "DB_POOL_SIZE", "max_size", 10, 10, LIT, None, None, "10"),
+        id="plain",
+    ),
     pytest.param(
         'export DATABASE_POOL_SIZE="20"\n',
         (1, 27, '"20"', "DATABASE_POOL_SIZE", "max_size", 20, 20, LIT, None, None, "20"),
         id="export-double-quoted",
     ),
     pytest.param(
-        "DB_MAX_OVERFLOW = '5'\n", (1, 19, "'5'", "DB_MAX_OVERFLOW", "overflow", 5, 5, LIT, None, None, "5"), id="spaces-single-quoted"
+        "DB_MAX_OVERFLOW = '5'\n",
+        (1, 19, "'5'", "DB_MAX_OVERFLOW", "overflow", 5, 5, LIT, None, None, "5"),
+        id="spaces-single-quoted",
     ),
     pytest.param(
         "DB_POOL_TIMEOUT=30  # seconds\n",
         (1, 17, "30", "DB_POOL_TIMEOUT", "acquire_timeout", 30, 30, LIT, None, "s", "30"),
         id="inline-comment",
     ),
-    pytest.param("A=1\r\nPG_POOL_MAX=7\r\n", (2, 13, "7", "PG_POOL_MAX", "max_size", 7, 7, LIT, None, None, "7"), id="crlf"),
-    pytest.param("\ufeffPOOL_SIZE=3\n", (1, 11, "3", "POOL_SIZE", "max_size", 3, 3, LIT, None, None, "3"), id="bom"),
     pytest.param(
-        "DB_POOL_SIZE=${POOL:-5}\n", (1, 14, "${POOL:-5}", "DB_POOL_SIZE", "max_size", 5, 5, DEF, "POOL", None, "5"), id="shell-default"
+        "A=1\r\nPG_POOL_MAX=7\r\n",
+        (2, 13, "7", "PG_POOL_MAX", "max_size", 7, 7, LIT, None, None, "7"),
+        id="crlf",
     ),
     pytest.param(
-        "DB_POOL_SIZE=${POOL}\n", (1, 14, "${POOL}", "DB_POOL_SIZE", "max_size", None, None, UNRES, "POOL", None, None), id="unresolved"
+        "\ufeffPOOL_SIZE=3\n",
+        (1, 11, "3", "POOL_SIZE", "max_size", 3, 3, LIT, None, None, "3"),
+        id="bom",
+    ),
+    pytest.param(
+        "DB_POOL_SIZE=${POOL:-5}\n",
+        (1, 14, "${POOL:-5}", "DB_POOL_SIZE", "max_size", 5, 5, DEF, "POOL", None, "5"),
+        id="shell-default",
+    ),
+    pytest.param(
+        "DB_POOL_SIZE=${POOL}\n",
+        (1, 14, "${POOL}", "DB_POOL_SIZE", "max_size", None, None, UNRES, "POOL", None, None),
+        id="unresolved",
     ),
     pytest.param(
         "SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT=30000\n",
-        (1, 44, "30000", "SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT", "acquire_timeout", 30, 30, LIT, None, "ms", "30000"),
+        (
+            1,
+            44,
+            "30000",
+            "SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT",
+            "acquire_timeout",
+            30,
+            30,
+            LIT,
+            None,
+            "ms",
+            "30000",
+        ),
         id="spring-relaxed-ms",
     ),
     pytest.param(
         "QUARKUS_DATASOURCE_JDBC_MAX_SIZE=16\n",
-        (1, 34, "16", "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "max_size", 16, 16, LIT, None, None, "16"),
+        (
+            1,
+            34,
+            "16",
+            "QUARKUS_DATASOURCE_JDBC_MAX_SIZE",
+            "max_size",
+            16,
+            16,
+            LIT,
+            None,
+            None,
+            "16",
+        ),
         id="quarkus",
     ),
     pytest.param(
-        "DB_POOL_PRE_PING=true\n", (1, 18, "true", "DB_POOL_PRE_PING", "pre_ping", True, True, LIT, None, None, "true"), id="pre-ping"
+        "DB_POOL_PRE_PING=true\n",
+        (1, 18, "true", "DB_POOL_PRE_PING", "pre_ping", True, True, LIT, None, None, "true"),
+        id="pre-ping",
     ),
     pytest.param(
         "SQLALCHEMY_POOL_RECYCLE=3600\n",
@@ -64,7 +120,9 @@ SPELLINGS = [
         id="recycle",
     ),
     pytest.param(
-        'NOTE="two\nlines"\nDB_MIN_IDLE=2\n', (3, 13, "2", "DB_MIN_IDLE", "min_idle", 2, 2, LIT, None, None, "2"), id="after-multiline"
+        'NOTE="two\nlines"\nDB_MIN_IDLE=2\n',
+        (3, 13, "2", "DB_MIN_IDLE", "min_idle", 2, 2, LIT, None, None, "2"),
+        id="after-multiline",
     ),
     pytest.param(
         "DATABASE_URL=postgres://u:p@h/db?sslmode=disable&pool_max_conns=10\n",
@@ -87,7 +145,9 @@ SPELLINGS = [
         id="sqlclient-connection-string",
     ),
     pytest.param(
-        "DATABASE_URL=postgres://h/db?pool=5\n", (1, 35, "5", "pool", "max_size", 5, 5, LIT, None, None, "5"), id="url-rails-pool"
+        "DATABASE_URL=postgres://h/db?pool=5\n",
+        (1, 35, "5", "pool", "max_size", 5, 5, LIT, None, None, "5"),
+        id="url-rails-pool",
     ),
 ]
 
@@ -98,7 +158,12 @@ def test_spellings(text: str, expected: tuple[object, ...]) -> None:
     assert len(found) == 1
     setting = found[0]
     assert facts(text, setting) == expected
-    assert (setting.path, setting.kind, setting.framework, setting.environment) == ("svc/.env", "env", "env", "any")
+    assert (setting.path, setting.kind, setting.framework, setting.environment) == (
+        "svc/.env",
+        "env",
+        "env",
+        "any",
+    )
 
 
 def test_url_params_say_which_variable_holds_them() -> None:
@@ -112,7 +177,12 @@ def test_url_params_say_which_variable_holds_them() -> None:
 
 def test_variables_of_one_prefix_share_a_pool() -> None:
     text = "DB_POOL_SIZE=10\nDB_MAX_OVERFLOW=5\nREPLICA_DB_POOL_SIZE=4\nPOOL_SIZE=3\n"
-    assert [s.pool for s in dotenv.extract(".env", text).settings] == ["DB", "DB", "REPLICA_DB", "env"]
+    assert [s.pool for s in dotenv.extract(".env", text).settings] == [
+        "DB",
+        "DB",
+        "REPLICA_DB",
+        "env",
+    ]
 
 
 NOT_SETTINGS = [
@@ -150,7 +220,9 @@ def test_every_assignment_is_an_env_definition() -> None:
         "WITH_HASH=abc#def\n"
     )
     defs = dotenv.extract("svc/.env.production", text).env
-    assert [(d.name, d.raw, d.value, d.line, d.column, text[d.span.start : d.span.end]) for d in defs] == [
+    assert [
+        (d.name, d.raw, d.value, d.line, d.column, text[d.span.start : d.span.end]) for d in defs
+    ] == [
         ("DB_POOL_SIZE", "10", 10, 2, 21, "10"),
         ("LOG_LEVEL", "'debug'", None, 3, 12, "debug"),
         ("GREETING", '"a\\nb"', None, 4, 11, "a\\nb"),
@@ -199,7 +271,11 @@ def test_crlf_spans_exclude_the_carriage_return() -> None:
 
 
 def test_suppressions_on_comment_lines_and_after_values() -> None:
-    text = "# poolaudit: ignore[PA101] legacy service\nDB_POOL_SIZE=2  # poolaudit: ignore[PA101,pa103]\n# poolaudit: ignore\n"
+    text = (
+        "# poolaudit: ignore[PA101] legacy service\n"
+        "DB_POOL_SIZE=2  # poolaudit: ignore[PA101,pa103]\n"
+        "# poolaudit: ignore\n"
+    )
     assert dotenv.extract("a/.env", text).suppressions == [
         Suppression("a/.env", 1, ("PA101",), "legacy service"),
         Suppression("a/.env", 2, ("PA101", "PA103"), None),
@@ -208,6 +284,8 @@ def test_suppressions_on_comment_lines_and_after_values() -> None:
 
 
 def test_hash_inside_quotes_is_not_a_comment() -> None:
-    found = dotenv.extract(".env", 'DB_POOL_SIZE="7" # poolaudit: ignore\nX="# poolaudit: ignore"\n')
+    found = dotenv.extract(
+        ".env", 'DB_POOL_SIZE="7" # poolaudit: ignore\nX="# poolaudit: ignore"\n'
+    )
     assert [s.line for s in found.suppressions] == [1]
     assert [s.written for s in found.settings] == [7]

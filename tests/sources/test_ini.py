@@ -15,63 +15,219 @@ def facts(text: str, s: Setting) -> tuple[object, ...]:
     assert s.span is not None
     assert text[s.span.start : s.span.end] == s.raw
     origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    return (s.line, s.column, s.raw, s.key, s.canonical, s.written, s.value, s.provenance, s.env_var, s.unit, origin, s.framework)
+    return (
+        s.line,
+        s.column,
+        s.raw,
+        s.key,
+        s.canonical,
+        s.written,
+        s.value,
+        s.provenance,
+        s.env_var,
+        s.unit,
+        origin,
+        s.framework,
+    )
 
 
 SPELLINGS = [
     pytest.param(
         "[app:main]\nsqlalchemy.pool_size = 10\n",
-        (2, 24, "10", "sqlalchemy.pool_size", "max_size", 10, 10, LIT, None, None, "10", "sqlalchemy"),
+        (
+            2,
+            24,
+            "10",
+            "sqlalchemy.pool_size",
+            "max_size",
+            10,
+            10,
+            LIT,
+            None,
+            None,
+            "10",
+            "sqlalchemy",
+        ),
         id="pyramid",
     ),
     pytest.param(
         "[app:main]\nsqlalchemy.max_overflow=20\n",
-        (2, 25, "20", "sqlalchemy.max_overflow", "overflow", 20, 20, LIT, None, None, "20", "sqlalchemy"),
+        (
+            2,
+            25,
+            "20",
+            "sqlalchemy.max_overflow",
+            "overflow",
+            20,
+            20,
+            LIT,
+            None,
+            None,
+            "20",
+            "sqlalchemy",
+        ),
         id="no-spaces",
     ),
     pytest.param(
         "[app:main]\nsqlalchemy.pool_timeout: 30\n",
-        (2, 26, "30", "sqlalchemy.pool_timeout", "acquire_timeout", 30, 30, LIT, None, "s", "30", "sqlalchemy"),
+        (
+            2,
+            26,
+            "30",
+            "sqlalchemy.pool_timeout",
+            "acquire_timeout",
+            30,
+            30,
+            LIT,
+            None,
+            "s",
+            "30",
+            "sqlalchemy",
+        ),
         id="colon-delimiter",
     ),
     pytest.param(
         "[app:main]\nsqlalchemy.pool_recycle = 3600 ; seconds\n",
-        (2, 27, "3600", "sqlalchemy.pool_recycle", "recycle", 3600, 3600, LIT, None, "s", "3600", "sqlalchemy"),
+        (
+            2,
+            27,
+            "3600",
+            "sqlalchemy.pool_recycle",
+            "recycle",
+            3600,
+            3600,
+            LIT,
+            None,
+            "s",
+            "3600",
+            "sqlalchemy",
+        ),
         id="trailing-comment",
     ),
     pytest.param(
         "[app:main]\norchestrator.sqlalchemy.pool_size = 7\n",
-        (2, 37, "7", "orchestrator.sqlalchemy.pool_size", "max_size", 7, 7, LIT, None, None, "7", "sqlalchemy"),
+        (
+            2,
+            37,
+            "7",
+            "orchestrator.sqlalchemy.pool_size",
+            "max_size",
+            7,
+            7,
+            LIT,
+            None,
+            None,
+            "7",
+            "sqlalchemy",
+        ),
         id="custom-prefix",
     ),
     pytest.param(
         "[app:main]\nsqlalchemy_slave.pool_size = 4\n",
-        (2, 30, "4", "sqlalchemy_slave.pool_size", "max_size", 4, 4, LIT, None, None, "4", "sqlalchemy"),
+        (
+            2,
+            30,
+            "4",
+            "sqlalchemy_slave.pool_size",
+            "max_size",
+            4,
+            4,
+            LIT,
+            None,
+            None,
+            "4",
+            "sqlalchemy",
+        ),
         id="slave-prefix",
     ),
     pytest.param(
         "[app:main]\nckan.datastore.sqlalchemy.max_overflow = 5\n",
-        (2, 42, "5", "ckan.datastore.sqlalchemy.max_overflow", "overflow", 5, 5, LIT, None, None, "5", "sqlalchemy"),
+        (
+            2,
+            42,
+            "5",
+            "ckan.datastore.sqlalchemy.max_overflow",
+            "overflow",
+            5,
+            5,
+            LIT,
+            None,
+            None,
+            "5",
+            "sqlalchemy",
+        ),
         id="ckan",
     ),
     pytest.param(
         "[app:main]\nsqlalchemy.pool_size = ${DB_POOL_SIZE:-8}\n",
-        (2, 24, "${DB_POOL_SIZE:-8}", "sqlalchemy.pool_size", "max_size", 8, 8, DEF, "DB_POOL_SIZE", None, "8", "sqlalchemy"),
+        (
+            2,
+            24,
+            "${DB_POOL_SIZE:-8}",
+            "sqlalchemy.pool_size",
+            "max_size",
+            8,
+            8,
+            DEF,
+            "DB_POOL_SIZE",
+            None,
+            "8",
+            "sqlalchemy",
+        ),
         id="envsubst-default",
     ),
     pytest.param(
         "[pgbouncer]\ndefault_pool_size = 20\n",
-        (2, 21, "20", "pgbouncer.default_pool_size", "max_size", 20, 20, LIT, None, None, "20", "pgbouncer"),
+        (
+            2,
+            21,
+            "20",
+            "pgbouncer.default_pool_size",
+            "max_size",
+            20,
+            20,
+            LIT,
+            None,
+            None,
+            "20",
+            "pgbouncer",
+        ),
         id="pgbouncer-default-pool-size",
     ),
     pytest.param(
         "[pgbouncer]\nmin_pool_size = 5\n",
-        (2, 17, "5", "pgbouncer.min_pool_size", "min_idle", 5, 5, LIT, None, None, "5", "pgbouncer"),
+        (
+            2,
+            17,
+            "5",
+            "pgbouncer.min_pool_size",
+            "min_idle",
+            5,
+            5,
+            LIT,
+            None,
+            None,
+            "5",
+            "pgbouncer",
+        ),
         id="pgbouncer-min-pool-size",
     ),
     pytest.param(
         "[pgbouncer]\nreserve_pool_size = 3\n",
-        (2, 21, "3", "pgbouncer.reserve_pool_size", "overflow", 3, 3, LIT, None, None, "3", "pgbouncer"),
+        (
+            2,
+            21,
+            "3",
+            "pgbouncer.reserve_pool_size",
+            "overflow",
+            3,
+            3,
+            LIT,
+            None,
+            None,
+            "3",
+            "pgbouncer",
+        ),
         id="pgbouncer-reserve",
     ),
     pytest.param(
@@ -92,7 +248,12 @@ def test_spellings(text: str, expected: tuple[object, ...]) -> None:
     found = ini.extract("svc/app.ini", text).settings
     assert len(found) == 1
     assert facts(text, found[0]) == expected
-    assert (found[0].kind, found[0].path, found[0].environment, found[0].migration_only) == ("ini", "svc/app.ini", "any", False)
+    assert (found[0].kind, found[0].path, found[0].environment, found[0].migration_only) == (
+        "ini",
+        "svc/app.ini",
+        "any",
+        False,
+    )
 
 
 PGBOUNCER = """\
@@ -112,24 +273,34 @@ reserve_pool_timeout = 5
 
 def test_pgbouncer_per_database_pools() -> None:
     found = ini.extract("deploy/pgbouncer.ini", PGBOUNCER).settings
-    assert [facts(PGBOUNCER, s)[:7] + (s.pool,) for s in found] == [  # (line, column, raw, key ...)
+    assert [(*facts(PGBOUNCER, s)[:7], s.pool) for s in found] == [  # (line, column, raw, key ...)
         (2, 42, "50", "databases.orders.pool_size", "max_size", 50, 50, "databases.orders"),
         (2, 58, "10", "databases.orders.reserve_pool", "overflow", 10, 10, "databases.orders"),
         (3, 46, "'15'", "databases.billing.pool_size", "max_size", 15, 15, "databases.billing"),
         (10, 21, "25", "pgbouncer.default_pool_size", "max_size", 25, 25, "pgbouncer"),
     ]
     billing = found[2]
-    assert billing.origin is not None and PGBOUNCER[billing.origin.span.start : billing.origin.span.end] == "15"
+    assert (
+        billing.origin is not None
+        and PGBOUNCER[billing.origin.span.start : billing.origin.span.end] == "15"
+    )
 
 
 def test_pyramid_file_names_give_the_environment() -> None:
     text = "[app:main]\nsqlalchemy.pool_size = 10\n"
     assert [s.environment for s in ini.extract("development.ini", text).settings] == ["development"]
-    assert [s.environment for s in ini.extract("deploy/production.ini", text).settings] == ["production"]
+    assert [s.environment for s in ini.extract("deploy/production.ini", text).settings] == [
+        "production"
+    ]
 
 
 def test_alembic_settings_are_migration_only() -> None:
-    text = "[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = postgresql://db/x\nsqlalchemy.pool_size = 1\n"
+    text = (
+        "[alembic]\n"
+        "script_location = %(here)s/migrations\n"
+        "sqlalchemy.url = postgresql://db/x\n"
+        "sqlalchemy.pool_size = 1\n"
+    )
     (setting,) = ini.extract("alembic.ini", text).settings
     assert (setting.migration_only, setting.environment, setting.written) == (True, "any", 1)
 
@@ -137,19 +308,31 @@ def test_alembic_settings_are_migration_only() -> None:
 def test_pre_ping_string_is_always_true() -> None:
     text = "[app:main]\nsqlalchemy.pool_pre_ping = false\n"
     (setting,) = ini.extract("app.ini", text).settings
-    assert (setting.canonical, setting.written, setting.value, setting.raw) == ("pre_ping", True, True, "false")
+    assert (setting.canonical, setting.written, setting.value, setting.raw) == (
+        "pre_ping",
+        True,
+        True,
+        "false",
+    )
     assert setting.note is not None and "string" in setting.note
 
 
 def test_interpolation_points_the_fix_at_the_definition() -> None:
-    text = "[DEFAULT]\npool = 12\n\n[app:main]\nhere_dir = %(here)s/x\nsqlalchemy.pool_size = %(pool)s\n"
+    text = (
+        "[DEFAULT]\npool = 12\n\n[app:main]\nhere = %(here)s/x\nsqlalchemy.pool_size = %(pool)s\n"
+    )
     (setting,) = ini.extract("app.ini", text).settings
     assert (setting.line, setting.raw, setting.written) == (6, "%(pool)s", 12)
-    assert setting.origin is not None and (setting.origin.line, text[setting.origin.span.start : setting.origin.span.end]) == (2, "12")
+    assert setting.origin is not None and (
+        setting.origin.line,
+        text[setting.origin.span.start : setting.origin.span.end],
+    ) == (2, "12")
 
 
 def test_unknown_interpolation_is_not_a_setting() -> None:
-    assert ini.extract("app.ini", "[app:main]\nsqlalchemy.pool_size = %(ENV_POOL)s\n").settings == []
+    assert (
+        ini.extract("app.ini", "[app:main]\nsqlalchemy.pool_size = %(ENV_POOL)s\n").settings == []
+    )
 
 
 NOT_SETTINGS = [
@@ -158,9 +341,14 @@ NOT_SETTINGS = [
     pytest.param("[app:main]\npool_size = 10\n", id="no-prefix-no-db-section"),
     pytest.param("[app:main]\n# sqlalchemy.pool_size = 100\n", id="hash-comment"),
     pytest.param("[app:main]\n; sqlalchemy.pool_size = 100\n", id="semicolon-comment"),
-    pytest.param("[app:main]\nsqlalchemy.poolclass = sqlalchemy.pool.NullPool\n", id="poolclass-string"),
+    pytest.param(
+        "[app:main]\nsqlalchemy.poolclass = sqlalchemy.pool.NullPool\n", id="poolclass-string"
+    ),
     pytest.param("[app:main]\nsqlalchemy.pool_size =\n    10\n", id="multi-line-value"),
-    pytest.param("[pgbouncer]\nmax_client_conn = 100\nmax_db_connections = 50\npool_mode = session\n", id="pgbouncer-limits"),
+    pytest.param(
+        "[pgbouncer]\nmax_client_conn = 100\nmax_db_connections = 50\npool_mode = session\n",
+        id="pgbouncer-limits",
+    ),
     pytest.param("[celery]\nworker_pool = prefork\n", id="celery"),
     pytest.param("[uwsgi]\nprocesses = 4\nthreads = 2\n", id="uwsgi"),
 ]
@@ -190,7 +378,11 @@ def test_cfg_files_that_are_not_ini_are_read_leniently() -> None:
 
 
 def test_suppressions() -> None:
-    text = "[app:main]\n; poolaudit: ignore[PA101] batch job\nsqlalchemy.pool_size = 2 # poolaudit: ignore\n"
+    text = (
+        "[app:main]\n"
+        "; poolaudit: ignore[PA101] batch job\n"
+        "sqlalchemy.pool_size = 2 # poolaudit: ignore\n"
+    )
     assert ini.extract("a.ini", text).suppressions == [
         Suppression("a.ini", 2, ("PA101",), "batch job"),
         Suppression("a.ini", 3, (), None),

@@ -15,7 +15,19 @@ def facts(text: str, s: Setting) -> tuple[object, ...]:
     assert s.span is not None
     assert text[s.span.start : s.span.end] == s.raw
     origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    return (s.line, s.column, s.raw, s.key, s.canonical, s.written, s.value, s.provenance, s.env_var, s.unit, origin)
+    return (
+        s.line,
+        s.column,
+        s.raw,
+        s.key,
+        s.canonical,
+        s.written,
+        s.value,
+        s.provenance,
+        s.env_var,
+        s.unit,
+        origin,
+    )
 
 
 SPELLINGS = [
@@ -46,7 +58,19 @@ SPELLINGS = [
     ),
     pytest.param(
         '[database]\npool_timeout = "2m"\n',
-        (2, 16, '"2m"', "database.pool_timeout", "acquire_timeout", 120, 120, LIT, None, "duration", "2m"),
+        (
+            2,
+            16,
+            '"2m"',
+            "database.pool_timeout",
+            "acquire_timeout",
+            120,
+            120,
+            LIT,
+            None,
+            "duration",
+            "2m",
+        ),
         id="timeout-duration-string",
     ),
     pytest.param(
@@ -61,12 +85,36 @@ SPELLINGS = [
     ),
     pytest.param(
         '[database]\npool_size = "${DB_POOL_SIZE:-8}"\n',
-        (2, 13, '"${DB_POOL_SIZE:-8}"', "database.pool_size", "max_size", 8, 8, DEF, "DB_POOL_SIZE", None, "8"),
+        (
+            2,
+            13,
+            '"${DB_POOL_SIZE:-8}"',
+            "database.pool_size",
+            "max_size",
+            8,
+            8,
+            DEF,
+            "DB_POOL_SIZE",
+            None,
+            "8",
+        ),
         id="placeholder-default",
     ),
     pytest.param(
         "[database]\npool_size = '${DB_POOL_SIZE}'\n",
-        (2, 13, "'${DB_POOL_SIZE}'", "database.pool_size", "max_size", None, None, UNRES, "DB_POOL_SIZE", None, None),
+        (
+            2,
+            13,
+            "'${DB_POOL_SIZE}'",
+            "database.pool_size",
+            "max_size",
+            None,
+            None,
+            UNRES,
+            "DB_POOL_SIZE",
+            None,
+            None,
+        ),
         id="placeholder-unresolved",
     ),
     pytest.param(
@@ -96,7 +144,19 @@ SPELLINGS = [
     ),
     pytest.param(
         "[production]\nDATABASE_MAX_CONNECTIONS = 40\n",
-        (2, 28, "40", "production.DATABASE_MAX_CONNECTIONS", "max_size", 40, 40, LIT, None, None, "40"),
+        (
+            2,
+            28,
+            "40",
+            "production.DATABASE_MAX_CONNECTIONS",
+            "max_size",
+            40,
+            40,
+            LIT,
+            None,
+            None,
+            "40",
+        ),
         id="dynaconf-upper-case",
     ),
     pytest.param(
@@ -106,7 +166,19 @@ SPELLINGS = [
     ),
     pytest.param(
         "[tool.orders_worker_0001.database]\npool_size = 4\n",
-        (2, 13, "4", "tool.orders_worker_0001.database.pool_size", "max_size", 4, 4, LIT, None, None, "4"),
+        (
+            2,
+            13,
+            "4",
+            "tool.orders_worker_0001.database.pool_size",
+            "max_size",
+            4,
+            4,
+            LIT,
+            None,
+            None,
+            "4",
+        ),
         id="pyproject-tool-worker-service",
     ),
     pytest.param(
@@ -125,7 +197,7 @@ SPELLINGS = [
         id="url-param",
     ),
     pytest.param(
-        '[database]\npool_size = 1_000\n',
+        "[database]\npool_size = 1_000\n",
         (2, 13, "1_000", "database.pool_size", "max_size", 1000, 1000, LIT, None, None, "1_000"),
         id="underscored-integer",
     ),
@@ -142,7 +214,11 @@ def test_spellings(text: str, expected: tuple[object, ...]) -> None:
     found = toml.extract("svc/config/settings.toml", text).settings
     assert len(found) == 1
     assert facts(text, found[0]) == expected
-    assert (found[0].kind, found[0].framework, found[0].path) == ("toml", "app-config", "svc/config/settings.toml")
+    assert (found[0].kind, found[0].framework, found[0].path) == (
+        "toml",
+        "app-config",
+        "svc/config/settings.toml",
+    )
 
 
 ROCKET = """\
@@ -165,14 +241,80 @@ sessions = { url = "redis://x", pool_size = 8 }
 
 def test_rocket_databases() -> None:
     found = toml.extract("Rocket.toml", ROCKET).settings
-    assert [(s.line, s.key, s.canonical, s.written, s.unit, s.environment, s.framework, s.pool) for s in found] == [
-        (3, "default.databases.main.pool_size", "max_size", 25, None, "any", "rocket", "default.databases.main"),
-        (4, "default.databases.main.max_connections", "max_size", 30, None, "any", "rocket", "default.databases.main"),
-        (5, "default.databases.main.min_connections", "min_idle", 2, None, "any", "rocket", "default.databases.main"),
-        (6, "default.databases.main.timeout", "acquire_timeout", 5, "s", "any", "rocket", "default.databases.main"),
-        (8, "default.databases.main.idle_timeout", "idle_timeout", 120, "s", "any", "rocket", "default.databases.main"),
-        (11, "release.databases.main.pool_size", "max_size", 50, None, "production", "rocket", "release.databases.main"),
-        (14, "global.databases.sessions.pool_size", "max_size", 8, None, "any", "rocket", "global.databases.sessions"),
+    assert [
+        (s.line, s.key, s.canonical, s.written, s.unit, s.environment, s.framework, s.pool)
+        for s in found
+    ] == [
+        (
+            3,
+            "default.databases.main.pool_size",
+            "max_size",
+            25,
+            None,
+            "any",
+            "rocket",
+            "default.databases.main",
+        ),
+        (
+            4,
+            "default.databases.main.max_connections",
+            "max_size",
+            30,
+            None,
+            "any",
+            "rocket",
+            "default.databases.main",
+        ),
+        (
+            5,
+            "default.databases.main.min_connections",
+            "min_idle",
+            2,
+            None,
+            "any",
+            "rocket",
+            "default.databases.main",
+        ),
+        (
+            6,
+            "default.databases.main.timeout",
+            "acquire_timeout",
+            5,
+            "s",
+            "any",
+            "rocket",
+            "default.databases.main",
+        ),
+        (
+            8,
+            "default.databases.main.idle_timeout",
+            "idle_timeout",
+            120,
+            "s",
+            "any",
+            "rocket",
+            "default.databases.main",
+        ),
+        (
+            11,
+            "release.databases.main.pool_size",
+            "max_size",
+            50,
+            None,
+            "production",
+            "rocket",
+            "release.databases.main",
+        ),
+        (
+            14,
+            "global.databases.sessions.pool_size",
+            "max_size",
+            8,
+            None,
+            "any",
+            "rocket",
+            "global.databases.sessions",
+        ),
     ]
 
 
@@ -186,12 +328,22 @@ def test_settings_of_a_pool_block_belong_to_its_parent_pool() -> None:
 
 
 def test_environment_tables() -> None:
-    text = "[production.database]\npool_size = 20\n[development.database]\npool_size = 2\n[database]\npool_size = 5\n"
-    assert [s.environment for s in toml.extract("a.toml", text).settings] == ["production", "development", "any"]
+    text = (
+        "[production.database]\npool_size = 20\n"
+        "[development.database]\npool_size = 2\n"
+        "[database]\npool_size = 5\n"
+    )
+    assert [s.environment for s in toml.extract("a.toml", text).settings] == [
+        "production",
+        "development",
+        "any",
+    ]
 
 
 def test_file_stem_gives_database_context() -> None:
-    assert [s.key for s in toml.extract("config/database.toml", "pool_size = 5\n").settings] == ["pool_size"]
+    assert [s.key for s in toml.extract("config/database.toml", "pool_size = 5\n").settings] == [
+        "pool_size"
+    ]
     assert toml.extract("config/app.toml", "pool_size = 5\n").settings == []
 
 
@@ -204,7 +356,9 @@ NOT_SETTINGS = [
     pytest.param("[server]\nmax_connections = 1000\n", id="server"),
     pytest.param("[database.redis]\npool_size = 10\n", id="nearest-name-wins"),
     pytest.param("[app]\nworkers = 4\npool_size = 5\n", id="no-database-context"),
-    pytest.param("[database]\ntimeout = 5\nsize = 3\nmax = 10\n", id="generic-words-outside-pool-block"),
+    pytest.param(
+        "[database]\ntimeout = 5\nsize = 3\nmax = 10\n", id="generic-words-outside-pool-block"
+    ),
     pytest.param("[database]\n# pool_size = 100\n", id="commented-out"),
     pytest.param('[database]\nnote = "pool_size = 100"\n', id="inside-a-string"),
     pytest.param("[database]\npool_size = [5, 10]\n", id="array-value"),
@@ -214,7 +368,8 @@ NOT_SETTINGS = [
     pytest.param("[default.databases.main]\nconnect_timeout = 5\n", id="rocket-connect-timeout"),
     pytest.param('[redis]\nurl = "redis://h:6379/0?max_connections=20"\n', id="redis-url"),
     pytest.param(
-        '[project]\nname = "x"\ndependencies = ["sqlalchemy>=2.0"]\n[tool.ruff]\nline-length = 100\n'
+        '[project]\nname = "x"\ndependencies = ["sqlalchemy>=2.0"]\n'
+        "[tool.ruff]\nline-length = 100\n"
         '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
         id="pyproject",
     ),
@@ -227,8 +382,12 @@ def test_look_alikes_are_not_settings(text: str) -> None:
 
 
 def test_multiline_strings_do_not_confuse_positions() -> None:
-    text = '[database]\nnote = """\n[http]\npool_size = 1\n"""\nraw = \'\'\'x\'\'\'\npool_size = 7\n'
-    assert [(s.line, s.key, s.written) for s in toml.extract("a.toml", text).settings] == [(7, "database.pool_size", 7)]
+    text = (
+        "[database]\nnote = \"\"\"\n[http]\npool_size = 1\n\"\"\"\nraw = '''x'''\npool_size = 7\n"
+    )
+    assert [(s.line, s.key, s.written) for s in toml.extract("a.toml", text).settings] == [
+        (7, "database.pool_size", 7)
+    ]
 
 
 def test_quoted_keys_and_whitespace_around_dots() -> None:
@@ -253,7 +412,12 @@ def test_malformed_toml_raises_with_its_line(text: str, line: int) -> None:
 
 
 def test_suppressions() -> None:
-    text = '[database]\n# poolaudit: ignore[PA101] small on purpose\npool_size = 2  # poolaudit: ignore\nx = "# poolaudit: ignore"\n'
+    text = (
+        "[database]\n"
+        "# poolaudit: ignore[PA101] small on purpose\n"
+        "pool_size = 2  # poolaudit: ignore\n"
+        'x = "# poolaudit: ignore"\n'
+    )
     assert toml.extract("a.toml", text).suppressions == [
         Suppression("a.toml", 2, ("PA101",), "small on purpose"),
         Suppression("a.toml", 3, (), None),
