@@ -33,12 +33,18 @@ LITERALS: tuple[bytes, ...] = (
     b"Min",
     b"MIN",
     b"onnection",
+    b"ONNECTION",
     b"imeout",
+    b"IMEOUT",
     b"ifetime",
+    b"IFETIME",
     b"overflow",
     b"Overflow",
+    b"OVERFLOW",
     b"cquire",
+    b"CQUIRE",
     b"recycle",
+    b"RECYCLE",
 )
 
 _SPRING_POOLS = {

@@ -25,7 +25,7 @@ from poolaudit.sources._written import Written, interpret, literal
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 KIND = "toml"
 LITERALS: tuple[bytes, ...] = (
@@ -121,11 +121,14 @@ def _settings(
     )
     if rocket and leaf.lower() in _ROCKET_KEYS:
         info = _ROCKET_KEYS[leaf.lower()]
+        info = None if _appkeys.is_excluded(names[2:3]) else info
     else:
         info = _appkeys.classify(parents, leaf, (stem,))
     raw = text[start:end]
     value = _confirmed(data, keys, raw)
     if value is _MISSING:
+        return []
+    if info is not None and _names_other_service(data, keys[:-1]):
         return []
     environment = _environment(names, rocket)
     framework = "rocket" if rocket else "app-config"
@@ -273,6 +276,21 @@ def _confirmed(data: dict[str, Any], keys: Path, raw: str) -> object:
     if scanned != node or type(scanned) is not type(node):
         return _MISSING
     return node
+
+
+def _names_other_service(data: dict[str, Any], table: Path) -> bool:
+    """A table whose own `url` is a Redis/AMQP/HTTP URL holds that service's pool, whatever the
+    table is called (`[default.databases.sessions] url = "redis://..."` in Rocket.toml)."""
+    node: Any = data
+    for key in table:
+        node = node[key]
+    if not isinstance(node, dict):
+        return False
+    for name in ("url", "uri", "dsn"):
+        url = node.get(name)
+        if isinstance(url, str) and "://" in url and not _appkeys.is_database_url("database", url):
+            return True
+    return False
 
 
 def _environment(names: list[str], rocket: bool) -> str:

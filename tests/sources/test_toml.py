@@ -368,6 +368,14 @@ NOT_SETTINGS = [
     pytest.param("[default.databases.main]\nconnect_timeout = 5\n", id="rocket-connect-timeout"),
     pytest.param('[redis]\nurl = "redis://h:6379/0?max_connections=20"\n', id="redis-url"),
     pytest.param(
+        '[default.databases.sessions]\nurl = "redis://127.0.0.1/"\npool_size = 8\ntimeout = 3\n',
+        id="rocket-redis-by-url",
+    ),
+    pytest.param("[default.databases.redis_pool]\ntimeout = 3\n", id="rocket-redis-by-name"),
+    pytest.param(
+        '[database]\nurl = "amqp://broker"\npool_size = 3\n', id="table-url-is-not-a-database"
+    ),
+    pytest.param(
         '[project]\nname = "x"\ndependencies = ["sqlalchemy>=2.0"]\n'
         "[tool.ruff]\nline-length = 100\n"
         '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
