@@ -110,14 +110,14 @@ def _env_entry(
         if name:
             prefix = tree.join(segments[:-2])
             entry(
-                path, text, out, name, leaf.node, bare_span(text, leaf.node),
+                path, text, out, name, leaf.node, None, bare_span(text, leaf.node),
                 key=f"{prefix}[name={name}].value", framework=framework, syntax="shell",
                 pool=prefix, environment=env, note=note,
             )
             return True
     if len(segments) >= 2 and (helm or names[-2] in _ENV_PARENTS) and segments[-1].isupper() and "_" in segments[-1]:
         entry(
-            path, text, out, segments[-1], leaf.node, bare_span(text, leaf.node),
+            path, text, out, segments[-1], leaf.node, None, bare_span(text, leaf.node),
             key=key, framework=framework, syntax="shell", pool=tree.join(segments[:-1]), environment=env, note=note,
         )
         return True

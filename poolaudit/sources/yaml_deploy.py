@@ -55,17 +55,20 @@ def compose(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                 if isinstance(pair.value, tree.ScalarNode) and pair.value.tag != "tag:yaml.org,2002:null":
                     var = pair.key.value
                     entry(
-                        path, text, out, var, pair.value, bare_span(text, pair.value),
+                        path, text, out, var, pair.value, None, bare_span(text, pair.value),
                         key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool,
                     )
         elif isinstance(environment, tree.SequenceNode):
             for item in environment.value:
                 if not isinstance(item, tree.ScalarNode):
                     continue
-                assignment = split_assignment(text, item, bare_span(text, item))
+                assignment = split_assignment(text, bare_span(text, item))
                 if assignment is not None:
-                    var, span = assignment
-                    entry(path, text, out, var, item, span, key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool)
+                    var, value, bare = assignment
+                    entry(
+                        path, text, out, var, item, value, bare,
+                        key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool,
+                    )
 
 
 def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
@@ -78,7 +81,10 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
             for pair in tree.pairs(data):
                 if isinstance(pair.value, tree.ScalarNode):
                     var = pair.key.value
-                    entry(path, text, out, var, pair.value, bare_span(text, pair.value), key=f"data.{var}", framework="k8s", syntax="k8s", pool=pool)
+                    entry(
+                        path, text, out, var, pair.value, None, bare_span(text, pair.value),
+                        key=f"data.{var}", framework="k8s", syntax="k8s", pool=pool,
+                    )
     generators = tree.get(doc, "configMapGenerator")
     if isinstance(generators, tree.SequenceNode):
         for index, generator in enumerate(generators.value):
@@ -87,11 +93,11 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                 continue
             for item in literals.value:
                 if isinstance(item, tree.ScalarNode):
-                    assignment = split_assignment(text, item, bare_span(text, item))
+                    assignment = split_assignment(text, bare_span(text, item))
                     if assignment is not None:
-                        var, span = assignment
+                        var, value, bare = assignment
                         key = f"configMapGenerator[{index}].literals.{var}"
-                        entry(path, text, out, var, item, span, key=key, framework="k8s", syntax="k8s", pool=pool)
+                        entry(path, text, out, var, item, value, bare, key=key, framework="k8s", syntax="k8s", pool=pool)
     if kind in _NO_PODS:
         return
     for segments, container in _containers(doc):
@@ -103,23 +109,28 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
             value = tree.get(item, "value")
             if var and isinstance(value, tree.ScalarNode):
                 key = f"{tree.join(segments)}.env[name={var}].value"
-                entry(path, text, out, var, value, bare_span(text, value), key=key, framework="k8s", syntax="k8s", pool=pool)
+                entry(path, text, out, var, value, None, bare_span(text, value), key=key, framework="k8s", syntax="k8s", pool=pool)
 
 
 def _containers(doc: tree.Node) -> Iterator[tuple[tuple[str, ...], tree.Node]]:
-    """Every container of a workload, wherever its pod template sits (Deployment, CronJob ...)."""
-    stack: list[tuple[tree.Node, tuple[str, ...], int]] = [(doc, (), 0)]
+    """Every container of a workload in document order, wherever its pod template sits
+    (Deployment, CronJob, Argo Rollout, Knative Service ...)."""
+    # Entries: (node, key path, depth, is a container).
+    stack: list[tuple[tree.Node, tuple[str, ...], int, bool]] = [(doc, (), 0, False)]
     while stack:
-        node, segments, depth = stack.pop()
+        node, segments, depth, is_container = stack.pop()
+        if is_container:
+            yield segments, node
+            continue
         if depth > 12 or not isinstance(node, tree.MappingNode):
             continue
-        for pair in reversed(tree.pairs(node)):
-            key = pair.key.value
-            if key in _CONTAINER_KEYS and isinstance(pair.value, tree.SequenceNode):
-                for index, container in enumerate(pair.value.value):
-                    yield (*segments, key, f"[{index}]"), container
-            elif isinstance(pair.value, tree.MappingNode):
-                stack.append((pair.value, (*segments, key), depth + 1))
-            elif isinstance(pair.value, tree.SequenceNode) and key == "items":
-                for index, item in enumerate(pair.value.value):
-                    stack.append((item, (*segments, key, f"[{index}]"), depth + 1))
+        children: list[tuple[tree.Node, tuple[str, ...], int, bool]] = []
+        for pair in tree.pairs(node):
+            key, value = pair.key.value, pair.value
+            if key in _CONTAINER_KEYS and isinstance(value, tree.SequenceNode):
+                children.extend((c, (*segments, key, f"[{i}]"), depth, True) for i, c in enumerate(value.value))
+            elif isinstance(value, tree.MappingNode):
+                children.append((value, (*segments, key), depth + 1, False))
+            elif isinstance(value, tree.SequenceNode) and key == "items":
+                children.extend((c, (*segments, key, f"[{i}]"), depth + 1, False) for i, c in enumerate(value.value))
+        stack.extend(reversed(children))

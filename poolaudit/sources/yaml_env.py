@@ -12,7 +12,7 @@ from poolaudit.model import EnvDef, Extraction, Provenance, Span
 from poolaudit.sources import _appkeys
 from poolaudit.sources._values import parse_scalar, url_pool_params
 from poolaudit.sources.yaml_tree import ScalarNode
-from poolaudit.sources.yaml_values import Place, Written, interpret, place_within, setting
+from poolaudit.sources.yaml_values import Place, Written, interpret, place, place_within, setting
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -23,7 +23,8 @@ def entry(
     out: Extraction,
     name: str,
     node: ScalarNode,
-    span: tuple[int, int] | None,
+    value: tuple[int, int] | None,
+    bare: tuple[int, int] | None,
     *,
     key: str,
     framework: str,
@@ -32,15 +33,16 @@ def entry(
     environment: str = "any",
     note: str | None = None,
 ) -> None:
-    """One variable: `name` set to text[span] (the bare value, inside `node`)."""
-    if span is None or not NAME.fullmatch(name):
+    """One variable `name`, its value written at text[value] (within `node`; None: the whole
+    node), text[bare] being that value without quotes."""
+    if bare is None or not NAME.fullmatch(name):
         return
-    start, end = span
-    where = place_within(text, node, start, end)
+    where = place_within(text, node, *value) if value is not None else place(node)
+    start, end = bare
     info = classify_env_var(name)
     # Values of env vars are strings: the resolver takes the number as the consumer will read it.
     raw = interpret(text, start, end, info.canonical if info else "max_size", None, syntax)
-    _define(path, text, out, name, where, raw, environment)
+    _define(path, text, out, name, where, bare, raw, environment)
     if info is not None:
         written = raw
         if info.unit is not None:
@@ -68,15 +70,16 @@ def entry(
             )
 
 
-def _define(path: str, text: str, out: Extraction, name: str, where: Place, raw: Written | None, environment: str) -> None:
-    value = raw.value if raw is not None else parse_scalar(text[where.start : where.end])
-    span = Span(where.start, where.end)
-    line, column = where.line, where.column
-    if raw is not None and raw.origin is not None and raw.origin != (where.start, where.end):
+def _define(
+    path: str, text: str, out: Extraction, name: str, where: Place, bare: tuple[int, int], raw: Written | None, environment: str
+) -> None:
+    start, end = bare
+    value = raw.value if raw is not None else parse_scalar(text[start:end])
+    if raw is not None and raw.origin is not None:
         # `${DB_POOL_SIZE:-10}`: what sets the variable (and what a fix edits) is the default.
-        span = Span(*raw.origin)
-        line += text.count("\n", where.start, span.start)
-        column = span.start - (text.rfind("\n", 0, span.start) + 1) + 1
+        start, end = raw.origin
+    line = where.line + text.count("\n", where.start, start)
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
     out.env.append(
         EnvDef(
             name=name,
@@ -85,14 +88,16 @@ def _define(path: str, text: str, out: Extraction, name: str, where: Place, raw:
             path=path,
             line=line,
             column=column,
-            span=span,
+            span=Span(start, end),
             environment=environment,
         )
     )
 
 
-def split_assignment(text: str, node: ScalarNode, span: tuple[int, int] | None) -> tuple[str, tuple[int, int]] | None:
-    """`DB_POOL_SIZE=10` (a list item) -> ("DB_POOL_SIZE", span of `10`, quotes stripped)."""
+def split_assignment(
+    text: str, span: tuple[int, int] | None
+) -> tuple[str, tuple[int, int], tuple[int, int]] | None:
+    """`DB_POOL_SIZE='10'` (a list item's text at `span`) -> (name, span of `'10'`, span of `10`)."""
     if span is None:
         return None
     start, end = span
@@ -100,10 +105,10 @@ def split_assignment(text: str, node: ScalarNode, span: tuple[int, int] | None) 
     if "=" not in body:
         return None  # `- DB_POOL_SIZE`: passed through from the shell, set nowhere here
     name, _, value = body.partition("=")
-    v_start = start + len(name) + 1
-    v_end = end
-    value_stripped = value.strip()
-    if len(value_stripped) >= 2 and value_stripped[0] == value_stripped[-1] and value_stripped[0] in "\"'":
-        lead = len(value) - len(value.lstrip())
-        v_start, v_end = v_start + lead + 1, v_start + lead + len(value_stripped) - 1
-    return name.strip(), (v_start, v_end)
+    lead = len(value) - len(value.lstrip())
+    v_start = start + len(name) + 1 + lead
+    v_end = v_start + len(value.strip())
+    inner = value.strip()
+    if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "\"'":
+        return name.strip(), (v_start, v_end), (v_start + 1, v_end - 1)
+    return name.strip(), (v_start, v_end), (v_start, v_end)
