@@ -187,7 +187,10 @@ def _edit(file_plan: FilePlan, key: tuple[object, ...], findings: list[Finding],
         assert origin is not None
         affected = [s for s in every if s.origin == origin] or [f.setting for f in findings if f.setting]
         line = origin.line
-        expect = Expect(edit, old, value, splice.as_written(new), first.canonical, first.pool, (), new)
+        targets = frozenset(
+            (s.key, s.canonical, s.pool, s.line, s.column) for s in affected if s.path == file_plan.path
+        )
+        expect = Expect(edit, old, value, splice.as_written(new), first.canonical, first.pool, (), new, targets)
     else:
         assert first.insertion is not None
         new = splice.spell("", "", first.unit, value, python=file_plan.kind == "python")

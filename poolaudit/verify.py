@@ -40,6 +40,9 @@ class Expect:
     pool: str = ""
     keys: tuple[str, ...] = ()  # for an insertion: the words of the key it adds
     shown: str = ""  # the new value's text as written
+    # (key, canonical, pool, line, column) of the settings in this file that take the new
+    # value (as found before the edit): after the edit each must hold it
+    targets: frozenset[tuple[str, str, str, int, int]] = frozenset()
 
     @property
     def insertion(self) -> bool:
@@ -49,17 +52,16 @@ class Expect:
 def verify(kind: str, rel: str, before: str, after: str, expects: list[Expect], old: Extraction | None = None) -> None:
     """Raise VerifyError unless `after` is `before` with exactly the expected effects."""
     source = sources.get(kind)
-    if old is None:
-        old = source.extract(rel, before)
     try:
+        old = old if old is not None else source.extract(rel, before)
         new = source.extract(rel, after)
     except SourceError as exc:
         raise VerifyError(f"the edited file does not parse: {exc}") from None
     placed = moved([e.edit for e in expects])
     ranges = {edit: (start, end) for edit, start, end in placed}
-    _records(old, new, expects, ranges)
-    _data(kind, before, after, expects)
     _lines(before, after, expects)
+    _data(kind, before, after, expects)  # first: its reasons (alias, structure) are the plainer
+    _records(old, new, expects, ranges)
 
 
 # ---------------------------------------------------------------- records the source finds
@@ -145,8 +147,11 @@ def _records(old: Extraction, new: Extraction, expects: list[Expect], ranges: di
         skip = _POSITIONS + (_VALUES if edit is not None else ())
         if _fields(record, skip) != _fields(match, skip):
             raise VerifyError(f"the edit changes how {_name(record)} is read")
+        aimed = [e for e in expects if isinstance(record, Setting) and _aim(record) in e.targets]
+        for expect in aimed:
+            _check_value(match, expect)
         if edit is None:
-            if _fields(record, _POSITIONS) != _fields(match, _POSITIONS):
+            if _fields(record, _POSITIONS) != _fields(match, _POSITIONS) and not aimed:
                 raise VerifyError(f"the edit changes {_name(record)}, which it was not meant to")
             continue
         if exact:
@@ -160,6 +165,10 @@ def _records(old: Extraction, new: Extraction, expects: list[Expect], ranges: di
     missed = [e for e in expects if e.edit not in reached]
     if missed:
         raise VerifyError("after the edit no setting holds the new value")
+
+
+def _aim(setting: Setting) -> tuple[str, str, str, int, int]:
+    return (setting.key, setting.canonical, setting.pool, setting.line, setting.column)
 
 
 def _inserted_for(record: Setting | EnvDef | Symbol, by_edit: dict[Edit, Expect]) -> Expect | None:
