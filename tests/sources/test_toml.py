@@ -235,7 +235,7 @@ idle_timeout = 120
 pool_size = 50
 
 [global.databases]
-sessions = { url = "redis://x", pool_size = 8 }
+sessions = { url = "postgres://x", pool_size = 8 }
 """
 
 
