@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from poolaudit import environments, rules
 from poolaudit.errors import PolicyError
-from poolaudit.model import Finding, Setting, Severity, Skipped, Suppression
+from poolaudit.model import Finding, Setting, Severity, Skipped, Span, Suppression
 
 if TYPE_CHECKING:
     from poolaudit.policy import Policy
@@ -35,6 +35,7 @@ def check(
     included = set(policy.include)
     pools: dict[tuple[str, str, str], list[Setting]] = defaultdict(list)
     quiet: set[tuple[str, int]] = set()  # lines of settings not checked: their suppressions are not unused
+    named = {(s.path, s.line, s.column, s.canonical) for s in settings if s.environment != "any"}
     for setting in settings:
         effective = policy.pools.assume_environment if setting.environment == "any" else setting.environment
         if (
@@ -42,6 +43,9 @@ def check(
             or setting.environment in skip
             or effective in skip
             or (setting.framework in OPT_IN and setting.framework not in included)
+            # A value written once and inherited by named environments (a Rails `default:`
+            # anchor) is checked in each of them, not again as a value of no environment.
+            or (setting.environment == "any" and (setting.path, setting.line, setting.column, setting.canonical) in named)
         ):
             quiet.add((setting.path, setting.line))
             continue
@@ -59,6 +63,7 @@ def check(
             if environments.from_path(entry.path) not in skip:
                 findings.extend(rules.RULES["PA301"].check(entry))
 
+    findings = _one_per_written_value(findings)
     findings, unused = _suppress(findings, suppressions, active, quiet)
     if "PA302" in active:
         for suppression, codes, unknown in unused:
@@ -66,6 +71,26 @@ def check(
     findings = [_with_severity(f, policy) for f in findings]
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     return _fingerprinted(findings)
+
+
+def _one_per_written_value(findings: list[Finding]) -> list[Finding]:
+    """A value read from an env file is one problem, not two: when the env file's own setting
+    has the same finding, the reader's finding is dropped and the one at the written value
+    (where the fix edits) is kept."""
+    written: dict[tuple[str, str], list[Span]] = defaultdict(list)
+    for finding in findings:
+        if finding.setting is not None and finding.setting.span is not None:
+            written[(finding.code, finding.path)].append(finding.setting.span)
+    kept = []
+    for finding in findings:
+        origin = finding.setting.origin if finding.setting is not None else None
+        if origin is not None and origin.path != finding.path and any(
+            span.start <= origin.span.start and origin.span.end <= span.end
+            for span in written.get((finding.code, origin.path), ())
+        ):
+            continue
+        kept.append(finding)
+    return kept
 
 
 def active_rules(policy: Policy) -> list[str]:

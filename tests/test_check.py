@@ -12,7 +12,7 @@ import pytest
 from poolaudit import policy
 from poolaudit.check import active_rules, check, failing
 from poolaudit.errors import PolicyError
-from poolaudit.model import Finding, Provenance, Setting, Severity, Skipped, Span, Suppression
+from poolaudit.model import Finding, Origin, Provenance, Setting, Severity, Skipped, Span, Suppression
 
 APP = "payments-api/src/main/resources/application-prod.yml"
 
@@ -127,6 +127,36 @@ def test_severity_from_policy() -> None:
 def test_failing(severities: list[Severity], fail_on: str, fails: bool) -> None:
     findings = [Finding("PA101", "pool-undersized", sev, "m", "a", 1, 1) for sev in severities]
     assert failing(findings, pol(fail_on=fail_on)) is fails
+
+
+def test_a_rails_anchor_is_checked_in_its_environments_not_again_as_any() -> None:
+    common = dict(path="config/database.yml", line=14, column=9, framework="rails", value=5)
+    settings = [
+        s(key="default.pool", environment="any", pool="default", **common),
+        s(key="development.pool", environment="development", pool="development", **common),
+        s(key="production.primary.pool", environment="production", pool="production.primary", **common),
+    ]
+    assert [(f.code, f.setting.key) for f in check(settings, [], [], pol(pools={"environments": {"production": {"min_size": 10}}}))] == [  # type: ignore[union-attr]
+        ("PA101", "production.primary.pool")
+    ]
+
+
+def test_an_anchor_no_named_environment_inherits_is_checked() -> None:
+    setting = s(key="default.pool", environment="any", pool="default", path="config/database.yml", line=3)
+    assert codes(check([setting], [], [], pol())) == [("PA101", 3)]
+
+
+def test_a_value_read_from_an_env_file_is_reported_once_where_it_is_written() -> None:
+    env = s(path=".env.production", line=4, column=14, span=Span(40, 41), kind="env", framework="env", key="DB_POOL_SIZE", value=5, pool="DB")
+    reader = s(
+        path="app/db.py", line=14, column=15, span=Span(300, 321), kind="python", framework="sqlalchemy", key="pool_size",
+        value=5, raw="settings.db_pool_size", provenance=Provenance.ENV_FILE, env_var="DB_POOL_SIZE",
+        env_file=".env.production", environment="any", pool="create_engine@12",
+        origin=Origin(".env.production", Span(40, 41), 4, 14),
+    )  # fmt: skip
+    assert [(f.code, f.path) for f in check([env, reader], [], [], pol())] == [("PA101", ".env.production")]
+    # In hook mode only the reader may be reported: then it is.
+    assert [(f.code, f.path) for f in check([reader], [], [], pol())] == [("PA101", "app/db.py")]
 
 
 # -- suppressions ---------------------------------------------------------------------------------

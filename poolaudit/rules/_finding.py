@@ -15,16 +15,34 @@ if TYPE_CHECKING:
 TIMES = frozenset({"acquire_timeout", "idle_timeout", "max_lifetime", "recycle"})
 
 # Deployment layers set a pool's variables; the pool itself is defined elsewhere (code, app
-# config), so "the pool has no X" cannot be judged from them.
-LAYERS = frozenset({"env", "compose", "k8s", "kubernetes", "helm", "pydantic-settings", "dotenv"})
+# config), so "the pool has no X" cannot be judged from them.  PgBouncer's pools are the
+# server side of a pooler, with their own timeouts (query_wait_timeout), not a client pool.
+LAYERS = frozenset({"env", "compose", "k8s", "kubernetes", "helm", "pydantic-settings", "dotenv", "pgbouncer"})
+
+# A source's note that a setting does nothing (Flask-SQLAlchemy 3 dropped SQLALCHEMY_POOL_SIZE ...).
+DEAD = re.compile(r"(?i)\b(ignored|not bound|never bound|no effect|not read|never read|unused|removed in)\b")
 
 _KEY_SPLIT = re.compile(r"[.\[\]\"'?&;]+")
+_GENERIC = frozenset({"timeout", "max", "min", "size", "maxsize", "minsize", "overflow", "recycle", "lifetime"})
 
 
 def key_name(setting: Setting) -> str:
-    """`spring.datasource.hikari.maximum-pool-size` -> `maximum-pool-size`."""
-    parts = [p for p in _KEY_SPLIT.split(setting.key) if p.strip()]
-    return parts[-1].strip() if parts else setting.key
+    """`spring.datasource.hikari.maximum-pool-size` -> `maximum-pool-size`;
+    `env[name=DB_POOL_SIZE].value` -> `DB_POOL_SIZE`; `database.pool.timeout` -> `pool.timeout`."""
+    parts = [p.strip() for p in _KEY_SPLIT.split(setting.key) if p.strip()]
+    if not parts:
+        return setting.key
+    if len(parts) > 1 and parts[-1] == "value" and parts[-2].startswith("name="):
+        return parts[-2][5:]
+    if len(parts) > 1 and parts[-1].lower() in _GENERIC:
+        return f"{parts[-2]}.{parts[-1]}"
+    return parts[-1]
+
+
+def dead(setting: Setting) -> bool:
+    """The source notes that the library ignores this setting (PA108 reports it)."""
+    note = setting.note
+    return bool(note) and setting.provenance is not Provenance.UNRESOLVED and DEAD.search(note or "") is not None
 
 
 def number(value: Value) -> str:
@@ -48,7 +66,7 @@ def describe(setting: Setting) -> str:
     """`maximum-pool-size is 4`, with where the value comes from when it is not a literal."""
     key = key_name(setting)
     if setting.provenance is Provenance.LIBRARY_DEFAULT:
-        return f"{key} is not set (library default {value_text(setting)})"
+        return f"{key} uses the library default {value_text(setting)}"
     if setting.provenance is Provenance.ENV_FILE:
         return f"{key} is {value_text(setting)} ({setting.env_var} set in {setting.env_file})"
     if setting.provenance is Provenance.ENV_DEFAULT:
@@ -66,12 +84,16 @@ def assumed(bounds: Bounds) -> str:
 
 
 def numeric(setting: Setting) -> bool:
-    return isinstance(setting.value, (int, float)) and not isinstance(setting.value, bool)
+    """A live setting with a number to compare (dead settings are PA108's alone)."""
+    return isinstance(setting.value, (int, float)) and not isinstance(setting.value, bool) and not dead(setting)
 
 
 def defines_pool(pool: list[Setting]) -> bool:
-    """True when these settings define the pool, not just feed it variables."""
-    return any(s.kind != "env" and s.framework not in LAYERS for s in pool)
+    """True when these settings define a client pool (a live size setting, even a library
+    default, outside env files and manifests that only feed it variables)."""
+    return any(
+        s.canonical == "max_size" and s.kind != "env" and s.framework not in LAYERS and not dead(s) for s in pool
+    )
 
 
 def anchor(pool: list[Setting]) -> Setting:

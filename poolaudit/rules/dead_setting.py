@@ -17,11 +17,10 @@ OK:
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from poolaudit.model import Finding, Provenance, Setting, Severity
-from poolaudit.rules._finding import key_name, make, shown
+from poolaudit.model import Finding, Setting, Severity
+from poolaudit.rules._finding import dead, key_name, make, shown
 
 if TYPE_CHECKING:
     from poolaudit.policy import Bounds
@@ -32,15 +31,12 @@ SEVERITY = Severity.WARNING
 SUMMARY = "The setting is written but ignored by the library (never bound, removed, unread)."
 SCOPE = "pool"
 
-DEAD = re.compile(r"(?i)\b(ignored|not bound|never bound|no effect|not read|never read|unused|removed in)\b")
-
 
 def check(pool: list[Setting], bounds: Bounds) -> list[Finding]:
     found = []
     for setting in pool:
         # For unresolved values the note holds the expression, not a verdict.
-        note = setting.note
-        if note and setting.provenance is not Provenance.UNRESOLVED and DEAD.search(note):
-            message = f"{key_name(setting)} has no effect: {shown(note, 100)}"
+        if dead(setting):
+            message = f"{key_name(setting)} has no effect: {shown(setting.note or '', 100)}"
             found.append(make(CODE, NAME, SEVERITY, setting, message))
     return found

@@ -3,7 +3,8 @@
 A YAML, TOML, env, properties or Python file with a syntax error is skipped (the rest of the
 scan goes on), and any pool setting in it goes unchecked.  The finding points at the line where
 the parser stopped.  Files in skipped environments (test folders, which often hold broken files
-on purpose) are not reported.  Default severity: warning.
+on purpose) are not reported, nor templates (Helm) that are not YAML until rendered.
+Default severity: warning.
 
 File-level rule: `check(skipped: Skipped) -> list[Finding]`.
 
@@ -34,12 +35,15 @@ SUMMARY = "A file that may hold pool settings does not parse; it was not checked
 SCOPE = "skipped"
 
 # Skipped reasons that mean "the parser refused it" (see scan.py); binary or oversized
-# files are listed as skipped but are not findings.
+# files are listed as skipped but are not findings, and neither are templates (Helm's
+# `templates/`), which are not YAML until rendered: skipping them is the right reading.
 PARSE_ERRORS = ("does not parse",)
+NOT_BROKEN = ("template",)
 
 
 def check(skipped: Skipped) -> list[Finding]:
-    if not skipped.reason.startswith(PARSE_ERRORS):
+    reason = skipped.reason
+    if not reason.startswith(PARSE_ERRORS) or any(word in reason.lower() for word in NOT_BROKEN):
         return []
     message = f"file not checked: {shown(skipped.reason, 160)}"
     return [Finding(CODE, NAME, SEVERITY, message, skipped.path, skipped.line or 1, 1)]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from poolaudit.model import Finding, Setting, Severity
-from poolaudit.rules._finding import assumed, key_name, make, shown
+from poolaudit.rules._finding import assumed, dead, key_name, make, shown
 
 if TYPE_CHECKING:
     from poolaudit.policy import Bounds
@@ -35,7 +35,7 @@ SCOPE = "pool"
 def check(pool: list[Setting], bounds: Bounds) -> list[Finding]:
     found = []
     for setting in pool:
-        if setting.canonical == "pool_class" and setting.value is False:
+        if setting.canonical == "pool_class" and setting.value is False and not dead(setting):
             message = (
                 f"{key_name(setting)} is {shown(setting.raw)}: every checkout opens a new connection "
                 f"in {bounds.environment}{assumed(bounds)}"

@@ -52,7 +52,7 @@ FLAGGED = [
     ),
     pytest.param(
         "PA101", [s(value=5, raw="", span=None, key="create_engine.pool_size", provenance=Provenance.LIBRARY_DEFAULT, framework="sqlalchemy", kind="python")],
-        b(min_size=10), "pool_size is not set (library default 5); policy minimum for production is 10", 10, 10, id="PA101-library-default",
+        b(min_size=10), "pool_size uses the library default 5; policy minimum for production is 10", 10, 10, id="PA101-library-default",
     ),
     pytest.param(
         "PA101", [s(environment="any")], b(min_size=10, assumed=True),
@@ -60,6 +60,10 @@ FLAGGED = [
         id="PA101-assumed-environment",
     ),
     pytest.param("PA101", [s(raw="'4'")], b(min_size=10), "maximum-pool-size is 4; policy minimum for production is 10", 10, 10, id="PA101-quoted"),
+    pytest.param(
+        "PA101", [s(key="spec.template.spec.containers[0].env[name=DB_POOL_SIZE].value", framework="k8s")], b(min_size=10),
+        "DB_POOL_SIZE is 4; policy minimum for production is 10", 10, 10, id="PA101-k8s-env-entry",
+    ),
     pytest.param("PA102", [s(value=200)], b(max_size=100), "maximum-pool-size is 200; policy maximum for production is 100", 100, 100, id="PA102"),
     pytest.param("PA102", [s(value=200)], b(max_size=100, min_size=150), None, 100, None, id="PA102-bound-cannot-be-met"),
     pytest.param(
@@ -85,6 +89,10 @@ FLAGGED = [
     pytest.param(
         "PA104", [s("acquire_timeout", 60, raw="1m", unit="duration")], b(acquire_timeout_max=30.0),
         "connection-timeout is 1m (60 s); policy maximum for production is 30 s", 30, 30, id="PA104-duration",
+    ),
+    pytest.param(
+        "PA104", [s("acquire_timeout", 60, key="database.pool.timeout", framework="helm")], b(acquire_timeout_max=30),
+        "pool.timeout is 60 s; policy maximum for production is 30 s", 30, 30, id="PA104-generic-key-keeps-its-parent",
     ),
     pytest.param(
         "PA104", [s("acquire_timeout", -1, raw="-1", key="maxWait")], b(acquire_timeout_max=30),
@@ -142,6 +150,7 @@ OK = [
     pytest.param("PA101", [s()], b(), id="PA101-no-minimum"),
     pytest.param("PA101", [s("min_idle", 2)], b(min_size=10), id="PA101-min-idle-is-not-the-size"),
     pytest.param("PA101", [s(value=True)], b(min_size=10), id="PA101-not-a-number"),
+    pytest.param("PA101", [s(note="ignored by Flask-SQLAlchemy 3")], b(min_size=10), id="PA101-dead-setting-is-PA108s"),
     pytest.param("PA102", [s(value=100)], b(max_size=100), id="PA102-at-maximum"),
     pytest.param("PA102", [s(value=500)], b(), id="PA102-no-maximum"),
     pytest.param("PA103", [s(), s("acquire_timeout", 10)], b(require_acquire_timeout=True), id="PA103-set"),
@@ -157,6 +166,18 @@ OK = [
     pytest.param(
         "PA103", [s(), s("acquire_timeout", None, provenance=Provenance.UNRESOLVED)], b(require_acquire_timeout=True),
         id="PA103-set-but-unresolved",
+    ),
+    pytest.param(
+        "PA103", [s("recycle", 600, framework="django", key="conn_max_age"), s("pre_ping", True, framework="django")],
+        b(require_acquire_timeout=True), id="PA103-persistent-connections-are-no-pool",
+    ),
+    pytest.param(
+        "PA103", [s(framework="pgbouncer", kind="ini", key="pgbouncer.default_pool_size")], b(require_acquire_timeout=True),
+        id="PA103-pgbouncer-is-the-server-side",
+    ),
+    pytest.param(
+        "PA103", [s(key="SQLALCHEMY_POOL_SIZE", note="ignored by Flask-SQLAlchemy 3")], b(require_acquire_timeout=True),
+        id="PA103-dead-pool",
     ),
     pytest.param("PA104", [s("acquire_timeout", 30)], b(acquire_timeout_max=30), id="PA104-at-maximum"),
     pytest.param("PA104", [s("acquire_timeout", 0.25, raw="250", unit="ms")], b(acquire_timeout_max=30), id="PA104-short"),
@@ -174,6 +195,7 @@ OK = [
     pytest.param("PA106", [s(kind="env", framework="env")], b(require_recycle=True), id="PA106-env-file-only"),
     pytest.param("PA106", [s()], b(), id="PA106-not-required"),
     pytest.param("PA107", [s("pool_class", True, raw="QueuePool")], b(), id="PA107-pooling"),
+    pytest.param("PA107", [s("pool_class", False, note="never bound: wrong prefix")], b(), id="PA107-dead"),
     pytest.param("PA108", [s()], b(), id="PA108-no-note"),
     pytest.param("PA108", [s(note="from settings.db_pool_size")], b(), id="PA108-neutral-note"),
     pytest.param("PA108", [s(value=None, provenance=Provenance.UNRESOLVED, note="ENV['IGNORED_POOL']")], b(), id="PA108-expression"),
@@ -206,9 +228,10 @@ def test_messages_never_show_passwords() -> None:
         s(value=2, raw="x", note=f"ignored: {url}"),
     ]
     messages = [f.message for code in ("PA101", "PA108", "PA201") for f in rules.RULES[code].check(pool, b(min_size=10))]
-    assert len(messages) == 4  # PA101 twice, PA108, PA201
-    assert all("s3cr3t" not in message for message in messages)
-    assert sum("app:****@" in message for message in messages) == 3
+    assert len(messages) == 3  # PA101 (not for the dead setting), PA108, PA201
+    for message in messages:
+        assert "s3cr3t" not in message
+        assert "app:****@" in message
 
 
 @pytest.mark.parametrize(
@@ -218,6 +241,10 @@ def test_messages_never_show_passwords() -> None:
         pytest.param(Skipped("svc/app.toml", "does not parse: nested too deeply"), ("svc/app.toml", 1), id="no-line"),
         pytest.param(Skipped("svc/logo.yml", "binary file"), None, id="binary-is-not-a-finding"),
         pytest.param(Skipped("svc/big.yml", "file too large (9 bytes; limit 4 MiB)"), None, id="too-large"),
+        pytest.param(
+            Skipped("chart/templates/deployment.yaml", "does not parse: Helm template: not YAML until rendered", 6),
+            None, id="helm-template",
+        ),
     ],
 )  # fmt: skip
 def test_file_not_parsed(skipped: Skipped, expected: tuple[str, int] | None) -> None:
