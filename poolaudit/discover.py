@@ -36,9 +36,15 @@ MANIFESTS = frozenset(
 _ENV_NAME = re.compile(r"(?:\.env(?:\..+)?|.+\.env|\.?env\.(?:sample|example|template|dist|local|defaults?))")
 
 
+# poolaudit's own policy files describe bounds and budgets; they are not service configuration.
+OWN_FILES = frozenset({".poolaudit.yaml", ".poolaudit.yml", ".poolaudit.toml"})
+
+
 def kind_of(name: str) -> str | None:
     """The source kind that reads a file of this name, or None when no source reads it."""
     lowered = name.lower()
+    if lowered in OWN_FILES:
+        return None
     if lowered.endswith(".py"):
         return "python"
     if lowered.endswith((".yml", ".yaml")):

@@ -28,6 +28,7 @@ from poolaudit.discover import ServiceMap, discover, kind_of
         pytest.param("diagram.png", None, id="png"),
         pytest.param("package.json", None, id="json"),
         pytest.param("environment.ts", None, id="not-an-env-file"),
+        pytest.param(".poolaudit.yaml", None, id="own-policy-file"),
     ],
 )
 def test_kind_of(name: str, kind: str | None) -> None:
