@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from poolaudit.policy import Policy
 
 OPT_IN = frozenset({"redis", "celery"})  # pool kinds checked only when the policy includes them
+# Env files that document variables rather than set them for a deployment (resolve.py reads
+# them the same way): their values are examples, not what any environment runs.
+DOCUMENTATION = (".example", ".sample", ".template", ".dist", ".defaults", ".default")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
@@ -43,6 +46,7 @@ def check(
             or setting.environment in skip
             or effective in skip
             or (setting.framework in OPT_IN and setting.framework not in included)
+            or (setting.kind == "env" and _documentation(setting.path))
             # A value written once and inherited by named environments (a Rails `default:`
             # anchor) is checked in each of them, not again as a value of no environment.
             or (setting.environment == "any" and (setting.path, setting.line, setting.column, setting.canonical) in named)
@@ -71,6 +75,11 @@ def check(
     findings = [_with_severity(f, policy) for f in findings]
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     return _fingerprinted(findings)
+
+
+def _documentation(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith(DOCUMENTATION) or name.startswith(tuple(f"env{suffix}" for suffix in DOCUMENTATION))
 
 
 def _one_per_written_value(findings: list[Finding]) -> list[Finding]:

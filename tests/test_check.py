@@ -66,12 +66,19 @@ def test_pools_are_grouped_by_path_pool_and_environment() -> None:
         pytest.param(s(environment="development"), {"pools": {"min_size": 10, "skip_environments": ["development"]}}, id="custom-skip"),
         pytest.param(s(environment="any"), {"pools": {"min_size": 10, "assume_environment": "test"}}, id="assumed-test"),
         pytest.param(s(migration_only=True), {}, id="migration-only"),
+        pytest.param(s(path="svc/.env.example", kind="env", framework="env", environment="any"), {}, id="env-example-documents"),
+        pytest.param(s(path="svc/env.sample", kind="env", framework="env", environment="any"), {}, id="env-sample-documents"),
         pytest.param(s(framework="redis"), {}, id="redis-not-included"),
         pytest.param(s(framework="celery"), {"include": ["redis"]}, id="celery-not-included"),
     ],
 )  # fmt: skip
 def test_not_checked(setting: Setting, data: dict[str, Any]) -> None:
     assert check([setting], [], [], pol(**data)) == []
+
+
+def test_env_files_that_deploy_are_checked() -> None:
+    for path in (".env", ".env.production", "deploy/app.env", ".env.local"):
+        assert codes(check([s(path=path, kind="env", framework="env")], [], [], pol())) == [("PA101", 7)], path
 
 
 def test_included_redis_is_checked() -> None:
