@@ -9,6 +9,13 @@ as ints) and its [start, end) offsets; comments with their offsets.
 from __future__ import annotations
 
 import re
+import sys
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 Path = tuple[object, ...]  # str keys and int array indexes
 
@@ -173,3 +180,38 @@ def unescape(body: str) -> str:
         return _SIMPLE_ESCAPES.get(code, code)
 
     return _ESCAPE.sub(one, body)
+
+
+MISSING = object()
+
+
+def confirmed(data: dict[str, Any], keys: Path, raw: str) -> object:
+    """tomllib's value at `keys`, when the scanned text `raw` holds that very value; else MISSING
+    (a scanner slip never turns into a wrong setting)."""
+    node: Any = data
+    for key in keys:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+    try:
+        scanned = tomllib.loads("v = " + raw)["v"]
+    except tomllib.TOMLDecodeError:
+        return MISSING
+    if scanned != node or type(scanned) is not type(node):
+        return MISSING
+    return node
+
+
+def dotted(keys: Path) -> str:
+    """`("tool", "x", "database", "pool_size")` -> "tool.x.database.pool_size"; `a[0].b`."""
+    out = ""
+    for key in keys:
+        if isinstance(key, int):
+            out += f"[{key}]"
+            continue
+        text = str(key)
+        if not _BARE_KEY.fullmatch(text):
+            text = '"' + text.replace('"', '\\"') + '"'
+        out += ("." if out else "") + text
+    return out

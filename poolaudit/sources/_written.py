@@ -1,11 +1,13 @@
 """What a value written in a config file means for a pool setting: a literal, the default of a
-`${VAR:default}` indirection, or nothing resolvable; in canonical units, with the editable span."""
+`${VAR:default}` indirection, or nothing resolvable; in canonical units, with the editable span;
+and the Setting record the line-oriented sources build from it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from poolaudit.model import Provenance, Value
+from poolaudit.model import Origin, Provenance, Setting, Span, Value
+from poolaudit.sources._lines import LineIndex
 from poolaudit.sources._values import find_placeholder, parse_bool, parse_duration, parse_number
 
 _TIMES = {"acquire_timeout", "idle_timeout", "max_lifetime", "recycle"}
@@ -87,3 +89,50 @@ def interpret(text: str, canonical: str, unit: str | None) -> Written | None:
 
 def _time_unit(canonical: str, unit: str | None) -> str | None:
     return (unit or "s") if canonical in _TIMES else None
+
+
+def make_setting(
+    path: str,
+    lines: LineIndex,
+    written: Written,
+    *,
+    kind: str,
+    framework: str,
+    key: str,
+    canonical: str,
+    raw: str,
+    start: int,
+    origin_base: int | None = None,
+    environment: str = "any",
+    pool: str = "",
+    note: str | None = None,
+) -> Setting:
+    """The setting whose value text `raw` starts at `start`; `written.origin` is relative to
+    `origin_base` (default: `start`), where the interpreted text begins."""
+    line, column = lines.position(start)
+    origin = None
+    if written.origin is not None:
+        base = start if origin_base is None else origin_base
+        o_start, o_end = base + written.origin[0], base + written.origin[1]
+        o_line, o_column = lines.position(o_start)
+        origin = Origin(path, Span(o_start, o_end), o_line, o_column)
+    return Setting(
+        path=path,
+        line=line,
+        column=column,
+        span=Span(start, start + len(raw)),
+        kind=kind,
+        framework=framework,
+        key=key,
+        canonical=canonical,
+        raw=raw,
+        value=written.value,
+        provenance=written.provenance,
+        written=written.written,
+        origin=origin,
+        env_var=written.env_var,
+        unit=written.unit,
+        environment=environment,
+        pool=pool,
+        note=note if note is not None else written.note,
+    )

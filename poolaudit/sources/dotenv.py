@@ -12,11 +12,11 @@ import re
 
 from poolaudit import catalog
 from poolaudit.errors import SourceError
-from poolaudit.model import EnvDef, Extraction, Origin, Setting, Span
+from poolaudit.model import EnvDef, Extraction, Span
 from poolaudit.sources import _appkeys
 from poolaudit.sources._lines import LineIndex, suppression
 from poolaudit.sources._values import find_placeholder, parse_scalar, url_pool_params
-from poolaudit.sources._written import Written, interpret
+from poolaudit.sources._written import interpret, make_setting
 
 KIND = "env"
 LITERALS: tuple[bytes, ...] = ()  # env files are tiny and define variables for the resolver
@@ -129,42 +129,22 @@ def _assignment(
     raw = text[start:end]
     found.env.append(_envdef(path, lines, name, raw, inner, value_text, bare_start, bare_end))
     info = catalog.classify_env_var(name)
-    if info is not None:
-        written = interpret(inner, info.canonical, info.unit)
-        if written is not None:
-            found.settings.append(
-                _setting(
-                    path,
-                    lines,
-                    name,
-                    info.canonical,
-                    raw,
-                    start,
-                    end,
-                    bare_start,
-                    written,
-                    _pool(name),
-                )
-            )
+    written = interpret(inner, info.canonical, info.unit) if info is not None else None
+    if info is not None and written is not None:
+        found.settings.append(
+            make_setting(path, lines, written, kind=KIND, framework="env", key=name,
+                         canonical=info.canonical, raw=raw, start=start, origin_base=bare_start,
+                         pool=_pool(name))
+        )  # fmt: skip
     if inner and _appkeys.is_database_url(name, value_text):
         for param in url_pool_params(inner):
             written = interpret(param.raw, param.canonical, "s")
-            if written is None:
-                continue
-            at = bare_start + param.start
-            setting = _setting(
-                path,
-                lines,
-                param.key,
-                param.canonical,
-                param.raw,
-                at,
-                at + len(param.raw),
-                at,
-                written,
-                name,
-            )
-            found.settings.append(setting.replace(note=f"in {name}"))
+            if written is not None:
+                found.settings.append(
+                    make_setting(path, lines, written, kind=KIND, framework="env", key=param.key,
+                                 canonical=param.canonical, raw=param.raw,
+                                 start=bare_start + param.start, pool=name, note=f"in {name}")
+                )  # fmt: skip
     return eol + 1
 
 
@@ -188,45 +168,6 @@ def _envdef(
         value, start, end = parse_scalar(default), begin, begin + len(default.strip())
     line, column = lines.position(start)
     return EnvDef(name, raw, value, path, line, column, Span(start, end))
-
-
-def _setting(
-    path: str,
-    lines: LineIndex,
-    key: str,
-    canonical: str,
-    raw: str,
-    start: int,
-    end: int,
-    bare: int,
-    written: Written,
-    pool: str,
-) -> Setting:
-    line, column = lines.position(start)
-    origin = None
-    if written.origin is not None:
-        o_start, o_end = bare + written.origin[0], bare + written.origin[1]
-        o_line, o_column = lines.position(o_start)
-        origin = Origin(path, Span(o_start, o_end), o_line, o_column)
-    return Setting(
-        path=path,
-        line=line,
-        column=column,
-        span=Span(start, end),
-        kind=KIND,
-        framework="env",
-        key=key,
-        canonical=canonical,
-        raw=raw,
-        value=written.value,
-        provenance=written.provenance,
-        written=written.written,
-        origin=origin,
-        env_var=written.env_var,
-        unit=written.unit,
-        pool=pool,
-        note=written.note,
-    )
 
 
 def _pool(name: str) -> str:

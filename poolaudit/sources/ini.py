@@ -13,11 +13,11 @@ import re
 
 from poolaudit import environments
 from poolaudit.catalog import KeyInfo, normalize
-from poolaudit.model import Extraction, Origin, Provenance, Setting, Span
+from poolaudit.model import Extraction, Setting
 from poolaudit.sources import _appkeys
 from poolaudit.sources._inilines import Option, scan
 from poolaudit.sources._lines import LineIndex
-from poolaudit.sources._written import Written, interpret
+from poolaudit.sources._written import Written, interpret, make_setting
 
 KIND = "ini"
 LITERALS: tuple[bytes, ...] = (b"pool", b"POOL", b"Pool", b"overflow", b"OVERFLOW", b"Overflow")
@@ -96,10 +96,12 @@ def _settings(
         result = Written(True, result.provenance, result.env_var, None, result.origin)
     if source is not None and note is None:
         note = f"value of %({source.key.strip()})s"
-    setting = _setting(
-        path, lines, key, info.canonical, option, source or option, result, framework, pool
-    )
-    return [setting.replace(note=note)]
+    raw = _INLINE_COMMENT.sub("", option.value).rstrip()
+    return [
+        make_setting(path, lines, result, kind=KIND, framework=framework, key=key,
+                     canonical=info.canonical, raw=raw, start=option.start,
+                     origin_base=(source or option).start, pool=pool, note=note)
+    ]  # fmt: skip
 
 
 def _referenced(options: list[Option], option: Option) -> Option | None:
@@ -132,65 +134,11 @@ def _pgbouncer_entries(path: str, lines: LineIndex, option: Option) -> list[Sett
         if result is None:
             continue
         start = option.start + pair.start(2)
-        part = Option(option.section, option.key, pair.group(2), start)
-        inner = Option(
-            option.section,
-            option.key,
-            pair.group(2).strip("'"),
-            start + pair.group(2).startswith("'"),
-        )
-        key = f"{option.section}.{database}.{pair.group(1)}"
         found.append(
-            _setting(
-                path,
-                lines,
-                key,
-                info.canonical,
-                part,
-                inner,
-                result,
-                "pgbouncer",
-                f"{option.section}.{database}",
-            )
-        )
+            make_setting(path, lines, result, kind=KIND, framework="pgbouncer",
+                         key=f"{option.section}.{database}.{pair.group(1)}",
+                         canonical=info.canonical, raw=pair.group(2), start=start,
+                         origin_base=start + pair.group(2).startswith("'"),
+                         pool=f"{option.section}.{database}")
+        )  # fmt: skip
     return found
-
-
-def _setting(
-    path: str,
-    lines: LineIndex,
-    key: str,
-    canonical: str,
-    option: Option,
-    origin_option: Option,
-    result: Written,
-    framework: str,
-    pool: str,
-) -> Setting:
-    raw = _INLINE_COMMENT.sub("", option.value).rstrip()
-    line, column = lines.position(option.start)
-    origin = None
-    if result.origin is not None:
-        start, end = origin_option.start + result.origin[0], origin_option.start + result.origin[1]
-        o_line, o_column = lines.position(start)
-        origin = Origin(path, Span(start, end), o_line, o_column)
-    value = result.value if result.provenance is not Provenance.UNRESOLVED else None
-    return Setting(
-        path=path,
-        line=line,
-        column=column,
-        span=Span(option.start, option.start + len(raw)),
-        kind=KIND,
-        framework=framework,
-        key=key,
-        canonical=canonical,
-        raw=raw,
-        value=value,
-        provenance=result.provenance,
-        written=result.written,
-        origin=origin,
-        env_var=result.env_var,
-        unit=result.unit,
-        pool=pool,
-        note=result.note,
-    )

@@ -11,15 +11,15 @@ with a note saying so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from poolaudit import environments
 from poolaudit.catalog import HIKARI, QUARKUS, TOMCAT_DBCP, KeyInfo, normalize
-from poolaudit.model import Extraction, Origin, Setting, Span
+from poolaudit.model import Extraction, Setting
 from poolaudit.sources import _appkeys
 from poolaudit.sources._javaprops import Entry, parse
 from poolaudit.sources._lines import LineIndex, suppression
-from poolaudit.sources._written import interpret
+from poolaudit.sources._written import interpret, make_setting
 
 KIND = "properties"
 LITERALS: tuple[bytes, ...] = (
@@ -226,29 +226,11 @@ def _setting(path: str, lines: LineIndex, entry: Entry, match: Match) -> Setting
     written = interpret(entry.value, match.info.canonical, match.info.unit)
     if written is None:
         return None
-    line, column = lines.position(entry.start)
-    origin = None
-    if written.origin is not None and entry.plain:
-        start, end = entry.start + written.origin[0], entry.start + written.origin[1]
-        o_line, o_column = lines.position(start)
-        origin = Origin(path, Span(start, end), o_line, o_column)
+    if not entry.plain:  # escapes or continuation lines: read, but not edited in place
+        written = replace(written, origin=None)
     notes = [n for n in (match.note, written.note) if n]
-    return Setting(
-        path=path,
-        line=line,
-        column=column,
-        span=Span(entry.start, entry.end),
-        kind=KIND,
-        framework=match.framework,
-        key=entry.key,
-        canonical=match.info.canonical,
-        raw=entry.raw,
-        value=written.value,
-        provenance=written.provenance,
-        written=written.written,
-        origin=origin,
-        env_var=written.env_var,
-        unit=written.unit,
-        pool=match.pool,
+    return make_setting(
+        path, lines, written, kind=KIND, framework=match.framework, key=entry.key,
+        canonical=match.info.canonical, raw=entry.raw, start=entry.start, pool=match.pool,
         note="; ".join(notes) or None,
-    )
+    )  # fmt: skip

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from poolaudit import environments
 from poolaudit.catalog import KeyInfo, normalize
 from poolaudit.errors import SourceError
-from poolaudit.model import Extraction, Origin, Provenance, Setting, Span
+from poolaudit.model import Extraction, Provenance, Setting
 from poolaudit.sources import _appkeys
 from poolaudit.sources._lines import LineIndex, suppression
-from poolaudit.sources._tomlscan import Path, Scanner
+from poolaudit.sources._tomlscan import MISSING, Path, Scanner, confirmed, dotted
 from poolaudit.sources._values import url_pool_params
-from poolaudit.sources._written import Written, interpret, literal
+from poolaudit.sources._written import Written, interpret, literal, make_setting
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,31 +29,21 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 KIND = "toml"
-LITERALS: tuple[bytes, ...] = (
-    b"pool",
-    b"Pool",
-    b"POOL",
-    b"max",
-    b"Max",
-    b"MAX",
-    b"min",
-    b"Min",
-    b"MIN",
-    b"overflow",
-    b"Overflow",
-    b"OVERFLOW",
-    b"cquire",
-    b"CQUIRE",
-    b"heckout",
-    b"HECKOUT",
-    b"recycle",
-    b"RECYCLE",
-    b"ping",
-    b"Ping",
-    b"PING",
-    b"imit",
-    b"IMIT",
-    b"databases",
+# Bytes that any pool spelling holds; a TOML file without one is not parsed.
+_SPELLED = (
+    "pool",
+    "max",
+    "min",
+    "overflow",
+    "recycle",
+    "ping",
+    "databases",
+    "cquire",
+    "heckout",
+    "imit",
+)
+LITERALS: tuple[bytes, ...] = tuple(
+    variant.encode() for word in _SPELLED for variant in (word, word.capitalize(), word.upper())
 )
 
 # Rocket profiles: `release` is what a release build (production) runs, `debug` a dev build.
@@ -63,14 +54,28 @@ _ROCKET_PROFILES = {
     "release": "production",
 }
 _ROCKET_KEYS = {
-    "timeout": KeyInfo(
-        "acquire_timeout", "s"
-    ),  # rocket_sync_db_pools: seconds to wait for a connection
+    "timeout": KeyInfo("acquire_timeout", "s"),  # rocket_sync_db_pools: wait for a connection
     "idle_timeout": KeyInfo("idle_timeout", "s"),  # rocket_db_pools
     "connect_timeout": None,  # time to establish a new connection, not to acquire one
 }
 _LINE = re.compile(r"line (\d+)")
 _WORD = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class _File:
+    path: str
+    text: str
+    lines: LineIndex
+    data: dict[str, Any]
+    stem: str
+    rocket: bool  # the file is Rocket.toml
+
+
+@dataclass(frozen=True)
+class _Context:
+    framework: str
+    environment: str
 
 
 def extract(path: str, text: str) -> Extraction:
@@ -90,69 +95,43 @@ def extract(path: str, text: str) -> Extraction:
         if record is not None:
             found.suppressions.append(record)
     name = path.rsplit("/", 1)[-1]
-    stem = name.rsplit(".", 1)[0]
-    rocket_file = name.lower() == "rocket.toml"
+    file = _File(path, text, lines, data, name.rsplit(".", 1)[0], name.lower() == "rocket.toml")
     for keys, start, end in scanner.scalars:
-        found.settings.extend(
-            _settings(path, text, lines, data, keys, start, end, stem, rocket_file)
-        )
+        found.settings.extend(_settings(file, keys, start, end))
     return found
 
 
-def _settings(
-    path: str,
-    text: str,
-    lines: LineIndex,
-    data: dict[str, Any],
-    keys: Path,
-    start: int,
-    end: int,
-    stem: str,
-    rocket_file: bool,
-) -> list[Setting]:
+def _settings(file: _File, keys: Path, start: int, end: int) -> list[Setting]:
     names = [k for k in keys if isinstance(k, str)]
     if not names or isinstance(keys[-1], int):
         return []  # array elements are lists of things, never one pool's setting
-    parents, leaf = names[:-1], names[-1]
     rocket = (
         len(names) == 4
         and normalize(names[1]) == "databases"
-        and (rocket_file or names[0].lower() in _ROCKET_PROFILES)
+        and (file.rocket or names[0].lower() in _ROCKET_PROFILES)
     )
-    if rocket and leaf.lower() in _ROCKET_KEYS:
-        info = _ROCKET_KEYS[leaf.lower()]
-        info = None if _appkeys.is_excluded(names[2:3]) else info
+    if rocket and names[-1].lower() in _ROCKET_KEYS:
+        info = None if _appkeys.is_excluded(names[2:3]) else _ROCKET_KEYS[names[-1].lower()]
     else:
-        info = _appkeys.classify(parents, leaf, (stem,))
-    raw = text[start:end]
-    value = _confirmed(data, keys, raw)
-    if value is _MISSING:
+        info = _appkeys.classify(names[:-1], names[-1], (file.stem,))
+    raw = file.text[start:end]
+    value = confirmed(file.data, keys, raw)
+    if value is MISSING or (info is not None and _names_other_service(file.data, keys[:-1])):
         return []
-    if info is not None and _names_other_service(data, keys[:-1]):
-        return []
-    environment = _environment(names, rocket)
-    framework = "rocket" if rocket else "app-config"
+    context = _Context("rocket" if rocket else "app-config", _environment(names, rocket))
     if info is None:
-        if isinstance(value, str) and _appkeys.is_database_url(".".join(names), value):
-            return _url_params(path, lines, keys, raw, start, value, framework, environment)
-        return []
+        if not isinstance(value, str) or not _appkeys.is_database_url(".".join(names), value):
+            return []
+        return _url_params(file, keys, raw, start, value, context)
     written = _written(raw, value, info)
     if written is None:
         return []
+    key, pool = dotted(keys), _pool(keys)
     return [
-        _setting(
-            path,
-            lines,
-            keys,
-            info.canonical,
-            raw,
-            start,
-            written,
-            framework,
-            environment,
-            _pool(keys),
-        )
-    ]
+        make_setting(file.path, file.lines, written, key=key, canonical=info.canonical, raw=raw,
+                     start=start, pool=pool, kind=KIND, framework=context.framework,
+                     environment=context.environment)
+    ]  # fmt: skip
 
 
 def _written(raw: str, value: object, info: KeyInfo) -> Written | None:
@@ -169,29 +148,16 @@ def _written(raw: str, value: object, info: KeyInfo) -> Written | None:
         return None
     quote = 3 if raw.startswith(('"""', "'''")) else 1
     inner = raw[quote:-quote]
-    if inner != value:  # escapes or a trimmed first newline: the text cannot be edited in place
-        written = interpret(value, info.canonical, info.unit)
-        return written and Written(
-            written.written, written.provenance, written.env_var, written.unit, None, written.note
-        )
-    written = interpret(inner, info.canonical, info.unit)
+    # Escapes or a trimmed first newline: the value is read, but its text cannot be edited.
+    written = interpret(inner if inner == value else value, info.canonical, info.unit)
     if written is None or written.origin is None:
         return written
-    shifted = (written.origin[0] + quote, written.origin[1] + quote)
-    return Written(
-        written.written, written.provenance, written.env_var, written.unit, shifted, written.note
-    )
+    shifted = (written.origin[0] + quote, written.origin[1] + quote) if inner == value else None
+    return Written(written.written, written.provenance, written.env_var, written.unit, shifted)
 
 
 def _url_params(
-    path: str,
-    lines: LineIndex,
-    keys: Path,
-    raw: str,
-    start: int,
-    value: str,
-    framework: str,
-    environment: str,
+    file: _File, keys: Path, raw: str, start: int, value: str, context: _Context
 ) -> list[Setting]:
     quote = 3 if raw.startswith(('"""', "'''")) else 1
     if raw[quote:-quote] != value:
@@ -199,83 +165,15 @@ def _url_params(
     found = []
     for param in url_pool_params(value):
         written = interpret(param.raw, param.canonical, "s")
-        if written is None:
-            continue
-        at = start + quote + param.start
-        setting = _setting(
-            path,
-            lines,
-            keys,
-            param.canonical,
-            param.raw,
-            at,
-            written,
-            framework,
-            environment,
-            _key(keys),
-        )
-        found.append(setting.replace(key=param.key, note=f"in {_key(keys)}"))
+        if written is not None:
+            found.append(
+                make_setting(file.path, file.lines, written, key=param.key,
+                             canonical=param.canonical, raw=param.raw,
+                             start=start + quote + param.start, pool=dotted(keys),
+                             note=f"in {dotted(keys)}", kind=KIND, framework=context.framework,
+                             environment=context.environment)
+            )  # fmt: skip
     return found
-
-
-def _setting(
-    path: str,
-    lines: LineIndex,
-    keys: Path,
-    canonical: str,
-    raw: str,
-    start: int,
-    written: Written,
-    framework: str,
-    environment: str,
-    pool: str,
-) -> Setting:
-    line, column = lines.position(start)
-    origin = None
-    if written.origin is not None:
-        o_start, o_end = start + written.origin[0], start + written.origin[1]
-        o_line, o_column = lines.position(o_start)
-        origin = Origin(path, Span(o_start, o_end), o_line, o_column)
-    return Setting(
-        path=path,
-        line=line,
-        column=column,
-        span=Span(start, start + len(raw)),
-        kind=KIND,
-        framework=framework,
-        key=_key(keys),
-        canonical=canonical,
-        raw=raw,
-        value=written.value,
-        provenance=written.provenance,
-        written=written.written,
-        origin=origin,
-        env_var=written.env_var,
-        unit=written.unit,
-        environment=environment,
-        pool=pool,
-        note=written.note,
-    )
-
-
-_MISSING = object()
-
-
-def _confirmed(data: dict[str, Any], keys: Path, raw: str) -> object:
-    """tomllib's value at `keys`, when the scanned text holds that very value; else _MISSING."""
-    node: Any = data
-    for key in keys:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
-    try:
-        scanned = tomllib.loads("v = " + raw)["v"]
-    except tomllib.TOMLDecodeError:
-        return _MISSING
-    if scanned != node or type(scanned) is not type(node):
-        return _MISSING
-    return node
 
 
 def _names_other_service(data: dict[str, Any], table: Path) -> bool:
@@ -288,16 +186,14 @@ def _names_other_service(data: dict[str, Any], table: Path) -> bool:
         return False
     for name in ("url", "uri", "dsn"):
         url = node.get(name)
-        if isinstance(url, str) and "://" in url and not _appkeys.is_database_url("database", url):
+        if isinstance(url, str) and "://" in url and not _appkeys.is_database_url("db", url):
             return True
     return False
 
 
 def _environment(names: list[str], rocket: bool) -> str:
-    if rocket:
-        profile = names[0].lower()
-        if profile in _ROCKET_PROFILES:
-            return _ROCKET_PROFILES[profile] or "any"
+    if rocket and names[0].lower() in _ROCKET_PROFILES:
+        return _ROCKET_PROFILES[names[0].lower()] or "any"
     # Environment tables (`[production.database]`, dynaconf's `[development]`) name one word.
     for name in names[:-1]:
         if _WORD.fullmatch(name):
@@ -307,30 +203,10 @@ def _environment(names: list[str], rocket: bool) -> str:
     return "any"
 
 
-def _key(keys: Path) -> str:
-    out = ""
-    for key in keys:
-        if isinstance(key, int):
-            out += f"[{key}]"
-        else:
-            text = str(key)
-            part = (
-                text
-                if re.fullmatch(r"[A-Za-z0-9_\-]+", text)
-                else '"' + text.replace('"', '\\"') + '"'
-            )
-            out += ("." if out else "") + part
-    return out
-
-
 def _pool(keys: Path) -> str:
     """The table a setting belongs to; a `pool` sub-table belongs to its parent's pool."""
     parents = keys[:-1]
-    if (
-        parents
-        and isinstance(parents[-1], str)
-        and _appkeys.is_pool_block(parents[-1])
-        and len(parents) > 1
-    ):
+    last = parents[-1] if parents else None
+    if len(parents) > 1 and isinstance(last, str) and _appkeys.is_pool_block(last):
         parents = parents[:-1]
-    return _key(parents)
+    return dotted(parents)
