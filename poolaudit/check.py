@@ -38,7 +38,7 @@ def check(
     included = set(policy.include)
     pools: dict[tuple[str, str, str], list[Setting]] = defaultdict(list)
     quiet: set[tuple[str, int]] = set()  # lines of settings not checked: their suppressions are not unused
-    named = {(s.path, s.line, s.column, s.canonical) for s in settings if s.environment != "any"}
+    named = {_place(s) for s in settings if s.environment != "any"}
     for setting in settings:
         effective = policy.pools.assume_environment if setting.environment == "any" else setting.environment
         if (
@@ -49,7 +49,7 @@ def check(
             or (setting.kind == "env" and _documentation(setting.path))
             # A value written once and inherited by named environments (a Rails `default:`
             # anchor) is checked in each of them, not again as a value of no environment.
-            or (setting.environment == "any" and (setting.path, setting.line, setting.column, setting.canonical) in named)
+            or (setting.environment == "any" and _place(setting) in named)
         ):
             quiet.add((setting.path, setting.line))
             continue
@@ -75,6 +75,10 @@ def check(
     findings = [_with_severity(f, policy) for f in findings]
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     return _fingerprinted(findings)
+
+
+def _place(setting: Setting) -> tuple[str, int, int, str]:
+    return (setting.path, setting.line, setting.column, setting.canonical)
 
 
 def _documentation(path: str) -> bool:
@@ -167,7 +171,7 @@ def _suppress(
     unused: list[Unused] = []
     for index, suppression in enumerate(suppressions):
         codes, unknown = wanted[index]
-        near_quiet = (suppression.path, suppression.line) in quiet or (suppression.path, suppression.line + 1) in quiet
+        near_quiet = any((suppression.path, line) in quiet for line in (suppression.line, suppression.line + 1))
         if codes is None:
             if index not in used and not near_quiet:
                 unused.append((suppression, (), unknown))

@@ -18,7 +18,16 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 import poolaudit
 from poolaudit.errors import PolicyError
@@ -72,7 +81,8 @@ class BoundsModel(_Model):
         if isinstance(value, dict):
             for key in value:
                 if key not in BOUND_FIELDS:
-                    raise ValueError(f"reason for unknown bound {key!r}; bounds are {', '.join(BOUND_FIELDS)}")
+                    known = ", ".join(BOUND_FIELDS)
+                    raise ValueError(f"reason for unknown bound {key!r}; bounds are {known}")
         return value
 
     @field_validator("ignore")
@@ -306,9 +316,11 @@ def _parent(doc: _Doc, extends: str | None, resolved: Path) -> Path | None:
     if "/" in extends or "\\" in extends or extends.endswith((".yaml", ".yml", ".toml")):
         target = doc.path.parent / extends
         if not target.is_file():
-            raise doc.error(f"extends: policy file {extends!r} not found (relative to {doc.path.parent})", ("extends",))
+            message = f"extends: policy file {extends!r} not found (relative to {doc.path.parent})"
+            raise doc.error(message, ("extends",))
         return target
-    raise doc.error(f"extends: unknown preset {extends!r}; use {', '.join(PRESETS)}, none, or a path", ("extends",))
+    message = f"extends: unknown preset {extends!r}; use {', '.join(PRESETS)}, none, or a path"
+    raise doc.error(message, ("extends",))
 
 
 def _read(path: Path) -> _Doc:
@@ -354,7 +366,8 @@ def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise PolicyError(f"invalid TOML: {message}", str(path), int(found.group(1)) if found else None) from None
+        line = int(found.group(1)) if found else None
+        raise PolicyError(f"invalid TOML: {message}", str(path), line) from None
 
 
 def _validate(doc: _Doc, data: dict[str, Any]) -> Policy:
@@ -397,7 +410,9 @@ def _message(error: Any, loc: list[Any]) -> str:
 
 
 def _field_names() -> list[str]:
-    models = (Policy, Pools, Override, BoundsModel, Service, Database, Pooler, Capacity, Replicas, Processes, Traffic)
+    models = (
+        Policy, Pools, Override, BoundsModel, Service, Database, Pooler, Capacity, Replicas, Processes, Traffic,
+    )  # fmt: skip
     return sorted({name for model in models for name in model.model_fields})
 
 
@@ -549,7 +564,8 @@ def bounds(policy: Policy, setting: Setting) -> Bounds:
 
 
 def _matches(override: Override, setting: Setting, environment: str) -> bool:
-    if override.environments and environment not in override.environments and setting.environment not in override.environments:
+    wanted = override.environments
+    if wanted and environment not in wanted and setting.environment not in wanted:
         return False
     if override.frameworks and setting.framework not in override.frameworks:
         return False

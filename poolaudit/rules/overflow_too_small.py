@@ -37,8 +37,12 @@ def check(pool: list[Setting], bounds: Bounds) -> list[Finding]:
         return []
     found = []
     for setting in pool:
-        # A negative max_overflow means "no limit" in SQLAlchemy: never too small.
-        if setting.canonical == "overflow" and numeric(setting) and 0 <= setting.value < minimum:  # type: ignore[operator]
-            message = f"{describe(setting)}; policy minimum overflow for {bounds.environment} is {minimum}{assumed(bounds)}"
+        if setting.canonical != "overflow" or not numeric(setting):
+            continue
+        value = setting.value
+        assert isinstance(value, (int, float))
+        if 0 <= value < minimum:  # a negative max_overflow means "no limit": never too small
+            bound = f"policy minimum overflow for {bounds.environment} is {minimum}"
+            message = f"{describe(setting)}; {bound}{assumed(bounds)}"
             found.append(make(CODE, NAME, SEVERITY, setting, message, minimum, minimum))
     return found

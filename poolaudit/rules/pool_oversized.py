@@ -40,7 +40,11 @@ def check(pool: list[Setting], bounds: Bounds) -> list[Finding]:
     fix_to = maximum if bounds.min_size is None or maximum >= bounds.min_size else None
     found = []
     for setting in pool:
-        if setting.canonical == "max_size" and numeric(setting) and setting.value > maximum:  # type: ignore[operator]
-            message = f"{describe(setting)}; policy maximum for {bounds.environment} is {maximum}{assumed(bounds)}"
-            found.append(make(CODE, NAME, SEVERITY, setting, message, maximum, fix_to))
+        if setting.canonical != "max_size" or not numeric(setting):
+            continue
+        value = setting.value
+        assert isinstance(value, (int, float))
+        if value > maximum:
+            bound = f"policy maximum for {bounds.environment} is {maximum}"
+            found.append(make(CODE, NAME, SEVERITY, setting, f"{describe(setting)}; {bound}{assumed(bounds)}", maximum, fix_to))
     return found

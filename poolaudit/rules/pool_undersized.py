@@ -66,6 +66,7 @@ def check(pool: list[Setting], bounds: Bounds) -> list[Finding]:
         value = setting.value
         assert isinstance(value, (int, float))
         if 0 < value < minimum:
-            message = f"{describe(setting)}; policy minimum for {bounds.environment} is {minimum}{assumed(bounds)}"
+            bound = f"policy minimum for {bounds.environment} is {minimum}"
+            message = f"{describe(setting)}; {bound}{assumed(bounds)}"
             found.append(make(CODE, NAME, SEVERITY, setting, message, minimum, fix_value(bounds)))
     return found
