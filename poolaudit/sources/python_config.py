@@ -116,7 +116,7 @@ def pool_class(m: Module, node: ast.expr, scope: Scope, *, key: str, framework: 
     """`poolclass=NullPool`: a setting that says "no pooling".  Returns "off" for such a class,
     "on" for another named class, "unknown" for an expression."""
     name = dotted(node)
-    if not name:
+    if not name or "()" in name:
         return "unknown"
     off = no_pool_class(scope.qualify(name))
     if off is None:
