@@ -23,8 +23,9 @@ except AttributeError:  # PyYAML built without libyaml: same nodes, slower
     _LOADER = yaml.SafeLoader
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
-# A walk visits at most this many nodes: aliases can expand a small file exponentially.
-_VISIT_BUDGET = 400_000
+# A walk visits at most this many nodes through aliases: they can expand a small file
+# exponentially ("billion laughs"); real configs reuse a few anchors a few times.
+_ALIAS_BUDGET = 50_000
 
 Node = yaml.Node
 MappingNode = yaml.MappingNode
@@ -54,8 +55,16 @@ class Pair:
     source: MappingNode | None  # the merged mapping this pair came from (None: written here)
 
 
-def pairs(node: MappingNode, _depth: int = 0) -> list[Pair]:
+def pairs(node: MappingNode) -> list[Pair]:
     """The mapping's effective key/value pairs with `<<` merges applied; scalar keys only."""
+    return _pairs(node, {}, 0)
+
+
+def _pairs(node: MappingNode, memo: dict[int, list[Pair]], depth: int) -> list[Pair]:
+    # `memo` (per call, so ids are of live nodes) keeps nested merges linear, not exponential.
+    done = memo.get(id(node))
+    if done is not None:
+        return done
     explicit: list[Pair] = []
     merges: list[Node] = []
     for key, value in node.value:
@@ -63,19 +72,20 @@ def pairs(node: MappingNode, _depth: int = 0) -> list[Pair]:
             merges.append(value)
         elif isinstance(key, ScalarNode):
             explicit.append(Pair(key, value, None))
-    if not merges or _depth > 20:
-        return explicit
-    taken = {p.key.value for p in explicit}
     found = explicit
-    for merge in merges:
-        sources = merge.value if isinstance(merge, SequenceNode) else [merge]
-        for source in sources:
-            if not isinstance(source, MappingNode) or source is node:
-                continue
-            for pair in pairs(source, _depth + 1):
-                if pair.key.value not in taken:
-                    taken.add(pair.key.value)
-                    found.append(Pair(pair.key, pair.value, pair.source or source))
+    if merges and depth <= 20:
+        memo[id(node)] = explicit  # a merge cycle sees only the explicit keys
+        taken = {p.key.value for p in explicit}
+        for merge in merges:
+            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for source in sources:
+                if not isinstance(source, MappingNode) or source is node:
+                    continue
+                for pair in _pairs(source, memo, depth + 1):
+                    if pair.key.value not in taken:
+                        taken.add(pair.key.value)
+                        found.append(Pair(pair.key, pair.value, pair.source or source))
+    memo[id(node)] = found
     return found
 
 
@@ -121,12 +131,13 @@ def leaves(root: Node) -> Iterator[Leaf]:
     """Every scalar under `root` in document order, aliases and merges expanded."""
     first_seen: dict[int, tuple[str, ...]] = {}  # node id -> key path where its anchor is written
     stack: list[_Entry] = [(root, (), None, None, ())]
-    budget = _VISIT_BUDGET
+    budget = _ALIAS_BUDGET
     while stack:
         node, segments, parent, inherited, chain = stack.pop()
-        budget -= 1
-        if budget < 0:
-            raise SourceError("YAML: aliases expand beyond what a configuration file needs", None)
+        if inherited is not None:
+            budget -= 1
+            if budget < 0:
+                raise SourceError("YAML: aliases expand beyond what a configuration file needs", None)
         if isinstance(node, ScalarNode):
             yield Leaf(segments, node, parent, inherited)
             continue

@@ -75,7 +75,8 @@ def convert(text: str, canonical: str, unit: str | None) -> tuple[Value, str | N
 def interpret(text: str, start: int, end: int, canonical: str, unit: str | None, syntax: str) -> Written | None:
     """The value written in text[start:end]; None when it is neither a value nor an indirection.
 
-    syntax: "colon" (${VAR:default}), "shell" (${VAR:-default}, $VAR), "k8s" ($(VAR)), "plain";
+    syntax: "colon" (${VAR:default}), "shell" (${VAR:-default}, $VAR), "any" (either),
+    "k8s" ($(VAR)), "plain";
     ERB (`<%= ... %>`) is read whatever the syntax: Rails loads many YAML files through ERB.
     """
     body = text[start:end]
@@ -125,6 +126,9 @@ def _indirection(body: str, offset: int, canonical: str, unit: str | None, synta
 
 def _split(body: str, syntax: str) -> tuple[str | None, str | None, str | None, int]:
     """(variable, operator, default, offset of default) when `body` is one whole placeholder."""
+    if syntax == "any":  # app configs: envsubst-style first, then Spring-style
+        found = _split(body, "shell")
+        return found if found[0] is not None else _split(body, "colon")
     if syntax == "colon":
         match = _COLON.fullmatch(body)
         if match:
