@@ -1,4 +1,4 @@
-"""PA103 acquire-timeout-missing: the policy asks for an explicit acquire timeout; the pool has none.
+"""The policy asks for an explicit acquire timeout; the pool has none.
 
 The acquire (checkout) timeout is how long a request waits for a free connection before it
 fails.  Library defaults differ wildly: HikariCP 30 s, SQLAlchemy 30 s, Rails 5 s, Tomcat JDBC

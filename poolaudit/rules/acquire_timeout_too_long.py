@@ -1,4 +1,4 @@
-"""PA104 acquire-timeout-too-long: requests wait longer for a connection than the policy allows.
+"""Requests wait longer for a connection than the policy allows.
 
 When the pool is exhausted, every request waits up to the acquire timeout before failing.  A
 long (or infinite) wait lets requests pile up behind the pool: threads and memory fill, health

@@ -1,4 +1,4 @@
-"""PA108 dead-setting: the setting is written but the library ignores it.
+"""The setting is written but the library ignores it.
 
 Some spellings look right and do nothing: Flask-SQLAlchemy 3 dropped `SQLALCHEMY_POOL_SIZE` and
 friends (use `SQLALCHEMY_ENGINE_OPTIONS`), a Spring key under the wrong pool's prefix is never

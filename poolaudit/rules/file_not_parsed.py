@@ -1,4 +1,4 @@
-"""PA301 file-not-parsed: a file that may hold pool settings does not parse, so it was not checked.
+"""A file that may hold pool settings does not parse, so it was not checked.
 
 A YAML, TOML, env, properties or Python file with a syntax error is skipped (the rest of the
 scan goes on), and any pool setting in it goes unchecked.  The finding points at the line where

@@ -1,4 +1,4 @@
-"""PA105 overflow-too-small: the pool's overflow is below the policy's minimum.
+"""The pool's overflow is below the policy's minimum.
 
 SQLAlchemy's `max_overflow` lets a pool open extra, short-lived connections beyond
 `pool_size` during a burst (default 10).  With too little overflow a burst waits for the

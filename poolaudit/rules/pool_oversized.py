@@ -1,4 +1,4 @@
-"""PA102 pool-oversized: the pool is larger than the policy's maximum.
+"""The pool is larger than the policy's maximum.
 
 Every pooled connection is a server process (PostgreSQL) or thread (MySQL) with its own memory,
 and pools multiply: replicas x worker processes x pools per process.  A default PostgreSQL

@@ -1,4 +1,4 @@
-"""PA101 pool-undersized: the pool is smaller than the policy's minimum for its environment.
+"""The pool is smaller than the policy's minimum for its environment.
 
 A pool too small for peak traffic makes requests queue for a connection: latency climbs for
 everyone while the database itself sits idle, and the usual suspects (traffic, slow queries)

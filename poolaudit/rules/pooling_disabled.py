@@ -1,4 +1,4 @@
-"""PA107 pooling-disabled: the pool class turns pooling off (SQLAlchemy `NullPool`).
+"""The pool class turns pooling off (SQLAlchemy `NullPool`).
 
 With pooling off, every checkout opens a new database connection: a TCP and TLS handshake and
 authentication per request, and no limit on how many connections the process opens.  That is

@@ -1,4 +1,4 @@
-"""PA106 recycle-missing: the policy asks pools to recycle or health-check connections; this one does neither.
+"""The policy asks pools to recycle or health-check connections; this one does neither.
 
 Databases, proxies, load balancers and firewalls close idle connections (MySQL `wait_timeout`,
 8 h; cloud NAT idle limits of minutes).  A pool that hands out such a dead connection fails the

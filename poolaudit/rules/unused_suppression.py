@@ -1,4 +1,4 @@
-"""PA302 unused-suppression: a `poolaudit: ignore[...]` comment that suppresses nothing.
+"""A `poolaudit: ignore[...]` comment that suppresses nothing.
 
 A suppression outlives the problem it hid (the value was fixed, the rule code changed, the line
 moved away) and then hides the next problem on that line.  Reported when a suppression matched

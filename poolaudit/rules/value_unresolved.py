@@ -1,4 +1,4 @@
-"""PA201 value-unresolved: the audit cannot tell the setting's value.
+"""The audit cannot tell the setting's value.
 
 The value is computed (`max(DB_POOL // WEB_CONCURRENCY, 5)`), or read from a variable that has
 no default and that no env file, compose file or manifest in the repository sets.  The real
