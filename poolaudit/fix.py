@@ -417,13 +417,16 @@ def _export(root: Path, subs: list[str], base: str, top: Path) -> None:
     wanted: set[str] = set()
     for sub in subs:
         prefix = f"{sub}/" if sub else ""
-        wanted.update(prefix + ref.rel for ref in discover(root / sub if sub else root))
+        found = discover(root / sub if sub else root)
+        refs = found[0] if isinstance(found, tuple) else found  # (refs, manifest folders)
+        wanted.update(prefix + ref.rel for ref in refs)
     folders = {rel.rpartition("/")[0] for rel in wanted}
     for folder in list(folders):
         while folder:
             folder = folder.rpartition("/")[0]
             folders.add(folder)
     for folder in folders:
+        # Service names come from manifests (Gemfile, package.json ...) around the files.
         here = root / folder if folder else root
         wanted.update(f"{folder}/{m}" if folder else m for m in MANIFESTS if (here / m).is_file())
     for rel, data in git.base_files(root, sorted(wanted), base).items():
