@@ -59,7 +59,10 @@ def truth_check(tree: Path, report: Path) -> tuple[float, float, int, int]:
     want = {(t["path"], t["line"]) : t["value"] for t in truth}
     got: dict[tuple[str, int], list[object]] = {}
     for s in data["settings"]:
-        got.setdefault((s["path"], s["line"]), []).append(s.get("written"))
+        written = s.get("written")
+        if s.get("unit") == "ms" and isinstance(written, (int, float)):
+            written = round(written * 1000)  # the truth keeps milliseconds as written
+        got.setdefault((s["path"], s["line"]), []).append(written)
     hits = sum(
         1 for key, value in want.items() if key in got and (value is None or value in got[key] or float(value) in got[key])
     )

@@ -65,8 +65,8 @@ def audit(
     symbols: list[Symbol] = []
     suppressions: list[Suppression] = []
     for target in targets_for(paths):
-        services = ServiceMap(target.root)
-        refs = discover(target.root)
+        refs, manifests = discover(target.root)
+        services = ServiceMap(target.root, manifests)
         excluded = _excluder(policy)
         refs = [ref for ref in refs if not excluded(ref.rel)]
         if target.only is not None:

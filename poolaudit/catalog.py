@@ -114,7 +114,7 @@ NOT_DB_WORDS = {
 }
 OPT_IN_WORDS = {"redis", "celery"}  # excluded by default; a policy may include them
 
-_WORD = re.compile(r"[A-Za-z][a-z0-9]*|[A-Z0-9]+(?![a-z])")
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 
 
 def words(key: str) -> list[str]:

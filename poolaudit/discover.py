@@ -53,7 +53,7 @@ def kind_of(name: str) -> str | None:
         return "toml"
     if lowered.endswith(".properties"):
         return "properties"
-    if lowered.endswith(".ini"):
+    if lowered.endswith((".ini", ".cfg")):
         return "ini"
     if _ENV_NAME.fullmatch(lowered) and not lowered.endswith((".py", ".sh", ".md", ".json")):
         return "env"
@@ -131,20 +131,24 @@ def _walk_files(root: Path) -> list[str]:
     return found
 
 
-def discover(root: Path) -> list[FileRef]:
-    """Every file under `root` that a source reads, in path order."""
+def discover(root: Path) -> tuple[list[FileRef], set[str]]:
+    """Every file under `root` that a source reads, in path order, and the folders that hold
+    a manifest (service roots), known from the same listing without a stat per folder."""
     names = _git_files(root) if git_toplevel(root) is not None else None
     if names is None:
         names = _walk_files(root)
     refs = []
+    manifests: set[str] = set()
     for rel in names:
         parts = rel.split("/")
         if any(part in PRUNE for part in parts[:-1]):
             continue
+        if parts[-1] in MANIFESTS:
+            manifests.add(rel.rpartition("/")[0])
         kind = kind_of(parts[-1])
         if kind is not None:
             refs.append(FileRef(root, rel, kind))
-    return refs
+    return refs, manifests
 
 
 def classify(root: Path, files: list[Path]) -> list[FileRef]:
@@ -167,8 +171,9 @@ def classify(root: Path, files: list[Path]) -> list[FileRef]:
 class ServiceMap:
     """Finds the service of a path: the nearest folder with a manifest (else the root)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, manifest_folders: set[str] | None = None) -> None:
         self.root = root
+        self._manifests = manifest_folders
         self.root_name = root.resolve().name or "root"
         self._cache: dict[str, str] = {}
 
@@ -180,15 +185,23 @@ class ServiceMap:
         cached = self._cache.get(folder)
         if cached is not None:
             return cached
-        path = self.root / folder if folder else self.root
         if not folder:
             name = self.root_name
-        elif any((path / manifest).is_file() for manifest in MANIFESTS) and not _inside_chart(folder):
+        elif self._has_manifest(folder) and not _inside_chart(folder):
             name = folder.rsplit("/", 1)[-1]
         else:
             name = self._service_of(folder.rpartition("/")[0])
         self._cache[folder] = name
         return name
+
+    def _has_manifest(self, folder: str) -> bool:
+        if self._manifests is not None:
+            return folder in self._manifests
+        return _has_manifest_on_disk(self.root, folder)
+
+
+def _has_manifest_on_disk(root: Path, folder: str) -> bool:
+    return any((root / folder / manifest).is_file() for manifest in MANIFESTS)
 
 
 def _inside_chart(folder: str) -> bool:

@@ -8,6 +8,7 @@ and many files are spread over worker processes.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -50,37 +51,57 @@ def _decode(data: bytes, kind: str) -> str:
     return data.decode(encoding)
 
 
-def _outside(ref: FileRef) -> bool:
-    path = ref.abspath
-    if not path.is_symlink():
-        return False
-    try:
-        path.resolve().relative_to(ref.root.resolve())
-    except ValueError:
-        return True
-    return False
+def _outside(path: str, root: str) -> bool:
+    real = os.path.realpath(path)
+    return not (real == root or real.startswith(root.rstrip(os.sep) + os.sep))
+
+
+_needles: dict[str, tuple[bytes, ...]] = {}
+
+
+def needles(kind: str) -> tuple[bytes, ...]:
+    """A source's literals, lowered and without any that contains another: the same files
+    pass, but a handful of `find`s over the lowered bytes replace dozens of case variants."""
+    cached = _needles.get(kind)
+    if cached is None:
+        lowered = sorted({lit.lower() for lit in sources.get(kind).LITERALS}, key=len)
+        kept: list[bytes] = []
+        for lit in lowered:
+            if not any(k in lit for k in kept):
+                kept.append(lit)
+        cached = _needles[kind] = tuple(kept)
+    return cached
 
 
 def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
-    path = ref.abspath
+    root = str(ref.root)
+    path = os.path.join(root, ref.rel)
     try:
-        if _outside(ref):
-            return FileResult(ref, skipped=Skipped(ref.rel, "symlink pointing outside the scanned root"))
-        size = path.stat().st_size
-        if size > options.max_bytes:
-            limit = options.max_bytes // (1024 * 1024)
-            return FileResult(ref, skipped=Skipped(ref.rel, f"file too large ({size} bytes; limit {limit} MiB)"))
-        data = path.read_bytes()
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            if _outside(path, os.path.realpath(root)):
+                return FileResult(ref, skipped=Skipped(ref.rel, "symlink pointing outside the scanned root"))
+            info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return FileResult(ref)  # a submodule or a folder named like a file
+        if info.st_size > options.max_bytes:
+            limit = options.max_bytes / (1024 * 1024)
+            return FileResult(ref, skipped=Skipped(ref.rel, f"file too large ({info.st_size} bytes; limit {limit:g} MiB)"))
+        with open(path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         return FileResult(ref)  # listed by git but deleted in the work tree
     except OSError as exc:
         return FileResult(ref, skipped=Skipped(ref.rel, f"unreadable: {exc.strerror or exc}"))
     if b"\0" in data[:8192]:
         return FileResult(ref, skipped=Skipped(ref.rel, "binary file"))
+    if options.prefilter:
+        wanted = needles(ref.kind)
+        if wanted:
+            lowered = data.lower()
+            if not any(lit in lowered for lit in wanted):
+                return FileResult(ref)
     source = sources.get(ref.kind)
-    literals = source.LITERALS
-    if options.prefilter and literals and not any(lit in data for lit in literals):
-        return FileResult(ref)
     try:
         text = _decode(data, ref.kind)
     except (UnicodeDecodeError, SyntaxError, LookupError):
@@ -96,6 +117,7 @@ def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
 def _scan_chunk(args: tuple[list[FileRef], ScanOptions]) -> list[FileResult]:
     refs, options = args
     return [scan_one(ref, options) for ref in refs]
+
 
 
 def scan(refs: list[FileRef], options: ScanOptions) -> list[FileResult]:

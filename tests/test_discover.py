@@ -49,7 +49,7 @@ def test_walk_honours_gitignore_and_prunes_vendored(fs: FakeFilesystem) -> None:
     fs.create_file(root / "svc" / "secrets.env")
     fs.create_file(root / "svc" / "db.py")
     fs.create_file(root / "docs" / "pools.md")
-    rels = [ref.rel for ref in discover(root)]
+    rels = [ref.rel for ref in discover(root)[0]]
     assert rels == [".env", "config/app.yaml", "svc/db.py"]
 
 
@@ -60,7 +60,7 @@ def test_git_lists_tracked_and_untracked_not_ignored(tmp_path: Path) -> None:
     (tmp_path / ".env.local").write_text("DB_POOL_SIZE=1\n")
     (tmp_path / "app.yaml").write_text("a: 1\n")
     subprocess.run(["git", "add", ".env"], cwd=tmp_path, check=True)
-    assert [ref.rel for ref in discover(tmp_path)] == [".env", "app.yaml"]
+    assert [ref.rel for ref in discover(tmp_path)[0]] == [".env", "app.yaml"]
 
 
 def test_service_is_the_nearest_folder_with_a_manifest(fs: FakeFilesystem) -> None:
