@@ -203,7 +203,7 @@ def summary_sentence(s: Summary) -> str:
         f"{plural(s.notices, 'notice')}; {s.compliant} compliant"
     )
     if s.skipped:
-        why = ", ".join(f"{n} {reason}" for reason, n in s.skip_reasons.items())
+        why = ", ".join(f"{reason}: {n}" for reason, n in s.skip_reasons.items())
         text += f"; {plural(s.skipped, 'file')} skipped ({why})"
     return text + "."
 

@@ -63,7 +63,7 @@ def test_value_cell(samples: SimpleNamespace, changes: dict[str, object], text: 
 def test_summary_sentence(samples: SimpleNamespace) -> None:
     assert _facts.summary_sentence(_facts.summarize(samples.sample())) == (
         "40 files scanned: 4 pool settings in 3 files of 2 services; 2 errors, 1 warning, 1 notice; "
-        "1 compliant; 2 files skipped (1 YAML does not parse, 1 binary file)."
+        "1 compliant; 2 files skipped (YAML does not parse: 1, binary file: 1)."
     )
 
 

@@ -13,7 +13,7 @@ from poolaudit.report import markdown
 GOLDEN = r"""
 ## poolaudit: 4 findings
 
-40 files scanned: 4 pool settings in 3 files of 2 services; 2 errors, 1 warning, 1 notice; 1 compliant; 2 files skipped (1 YAML does not parse, 1 binary file).
+40 files scanned: 4 pool settings in 3 files of 2 services; 2 errors, 1 warning, 1 notice; 1 compliant; 2 files skipped (YAML does not parse: 1, binary file: 1).
 
 | Severity | Service | Environment | File | Setting | Value | Bound | Rule | Message |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |

@@ -32,7 +32,7 @@ ledger/config/broken.yml:7   (file)          YAML does not parse: mapping values
                                              allowed here
 
 40 files scanned: 4 pool settings in 3 files of 2 services; 2 errors, 1 warning, 1 notice; 1 compliant; 2 files skipped
-(1 YAML does not parse, 1 binary file).
+(YAML does not parse: 1, binary file: 1).
 """
 
 
