@@ -26,7 +26,7 @@ KIND = "yaml"
 # under a block that does (hikari, tomcat, dbcp2, datasource, database, pool); every name
 # catalog.classify_env_var accepts holds POOL, CONN, IDLE, OVERFLOW, PING, RECYCLE, ACQUIRE,
 # CHECKOUT or DATASOURCE; compose/k8s/Helm env entries (EnvDefs for the resolver) sit under
-# `environment:`/`env:`/ConfigMaps.  tests/sources/test_yaml_literals.py checks this.
+# `environment:`/`env:`/`extraEnv:`/ConfigMaps.  tests/sources/test_yaml_literals.py checks this.
 LITERALS: tuple[bytes, ...] = (
     b"pool", b"Pool", b"POOL",
     b"conn", b"Conn", b"CONN",
@@ -41,7 +41,7 @@ LITERALS: tuple[bytes, ...] = (
     b"acquire", b"Acquire", b"ACQUIRE", b"checkout", b"Checkout", b"CHECKOUT",
     b"recycle", b"Recycle", b"RECYCLE", b"ping", b"Ping", b"PING",
     b"lifetime", b"Lifetime", b"LIFETIME", b"maxWait", b"max-wait", b"max_wait",
-    b"environment", b"env:", b"Env:", b"ConfigMap", b"configMapGenerator",
+    b"env", b"Env", b"ConfigMap", b"configMapGenerator",
 )
 
 _CI = re.compile(
@@ -76,7 +76,7 @@ def extract(path: str, text: str) -> Extraction:
     for doc in docs:
         if not isinstance(doc, tree.MappingNode) or _is_openapi(doc):
             continue
-        if _RAILS.fullmatch(name):
+        if _RAILS.fullmatch(name) and yaml_rails.looks_like_rails(doc):
             yaml_rails.extract(path, text, doc, out)
         elif _COMPOSE.fullmatch(name) or yaml_deploy.is_compose(doc):
             yaml_deploy.compose(path, text, doc, out)

@@ -23,6 +23,32 @@ from poolaudit.sources.yaml_values import place, read, setting, url_settings
 
 FRAMEWORK = "rails"
 _URL_KEYS = {"url", "databaseurl"}
+_MARKERS = {"adapter", *RAILS}
+_ENV_MARKERS = {*_MARKERS, "url", "database", "host"}
+
+
+def looks_like_rails(doc: tree.Node) -> bool:
+    """Sections (or multi-db entries) holding `adapter:` or a Rails pool key, or merging an
+    anchor: a Python app's `database.yaml` with `database: {pool_size: 10}` is not Rails."""
+    if not isinstance(doc, tree.MappingNode):
+        return False
+    for section in tree.pairs(doc):
+        if isinstance(section.value, tree.ScalarNode) and "://" in section.value.value:
+            return True  # `production: postgres://...`: a URL config
+        if not isinstance(section.value, tree.MappingNode):
+            continue
+        inner = section.value
+        if any(key.tag == tree.MERGE_TAG for key, _ in inner.value):
+            return True
+        # `production: {url: ...}` is Rails; `database: {url: ..., pool_size: 10}` is not.
+        markers = _ENV_MARKERS if environments.from_name(section.key.value) else _MARKERS
+        for pair in tree.pairs(inner):
+            if normalize(pair.key.value) in markers:
+                return True
+            if isinstance(pair.value, tree.MappingNode):
+                if any(normalize(p.key.value) in markers for p in tree.pairs(pair.value)):
+                    return True
+    return False
 
 
 def extract(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
@@ -30,6 +56,9 @@ def extract(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
     inheritors: dict[int, list[str]] = defaultdict(list)  # anchor value node -> sections using it
     for leaf in tree.leaves(doc):
         segments = leaf.segments
+        if len(segments) == 1:
+            found.append((leaf, None))  # `production: postgres://...?pool=5`
+            continue
         if not 2 <= len(segments) <= 3 or any(s.startswith("[") for s in segments):
             continue
         name = normalize(segments[-1])
@@ -42,7 +71,7 @@ def extract(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
     for leaf, info in found:
         segments = leaf.segments
         key = tree.join(segments)
-        section = tree.join(segments[:-1])
+        section = tree.join(segments[:-1]) or key
         environment = environments.from_name(segments[0]) or "any"
         notes = []
         if leaf.inherited is not None:

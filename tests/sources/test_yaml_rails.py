@@ -262,3 +262,15 @@ def test_malformed_database_yml_names_the_line() -> None:
     with pytest.raises(SourceError) as info:
         source.extract(DB, "default: &default\n  pool: 5\nproduction:\n  <<: *missing\n")
     assert info.value.line == 4
+
+
+def test_url_only_section() -> None:
+    text = "production: postgres://app@db/app?pool=12\n"
+    (s,) = source.extract(DB, text).settings
+    assert (s.key, s.line, s.column, s.written, s.environment) == ("production?pool", 1, 40, 12, "production")
+
+
+def test_a_python_database_yaml_is_read_as_app_config() -> None:
+    text = "database:\n  host: db\n  pool_size: 10\n"
+    (s,) = source.extract("config/database.yaml", text).settings
+    assert (s.key, s.framework, s.written) == ("database.pool_size", "app-config", 10)
