@@ -52,7 +52,9 @@ _CI = re.compile(
 _RAILS = re.compile(r"database(?:[._-][\w.-]*)?\.ya?ml", re.I)
 _COMPOSE = re.compile(r"(?:docker-)?compose(?:[._-][\w.-]*)?\.ya?ml", re.I)
 _HELM_VALUES = re.compile(r"values(?P<env>[._-][\w.-]*)?\.ya?ml", re.I)
-_SUPPRESS = re.compile(r"(?:^|(?<=\s))#[^\n]*?poolaudit:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?P<reason>[^\n]*)", re.M)
+_SUPPRESS = re.compile(
+    r"(?:^|(?<=\s))#[^\n]*?poolaudit:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?P<reason>[^\n]*)", re.M
+)
 
 
 def extract(path: str, text: str) -> Extraction:
@@ -83,12 +85,17 @@ def extract(path: str, text: str) -> Extraction:
         elif yaml_deploy.is_kubernetes(doc):
             yaml_deploy.kubernetes(path, text, doc, out)
         else:
-            yaml_config.extract(path, text, doc, out, environment=environment, helm=helm is not None)
+            yaml_config.extract(
+                path, text, doc, out, environment=environment, helm=helm is not None
+            )
     return out
 
 
 def _is_openapi(doc: tree.MappingNode) -> bool:
-    return any(isinstance(key, tree.ScalarNode) and key.value in ("openapi", "swagger", "asyncapi") for key, _ in doc.value)
+    return any(
+        isinstance(key, tree.ScalarNode) and key.value in ("openapi", "swagger", "asyncapi")
+        for key, _ in doc.value
+    )
 
 
 def suppressions(path: str, text: str) -> list[Suppression]:

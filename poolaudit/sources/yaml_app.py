@@ -16,10 +16,14 @@ from poolaudit.sources import _appkeys
 from poolaudit.sources.yaml_tree import MappingNode, Node, pairs
 
 # Keys only a Dropwizard DataSourceFactory block has, besides the pool keys themselves.
-_DROPWIZARD_MARKERS = {"driverclass", "validationquery", "maxwaitforconnection", "evictioninterval", "minidletime"}
+_DROPWIZARD_MARKERS = {
+    "driverclass", "validationquery", "maxwaitforconnection", "evictioninterval", "minidletime",
+}
 # Helm values of database *server* charts: `postgresql.primary.maxConnections` is the server's
 # limit, not a client pool, unless a `pool` block says otherwise.
-_SERVER_BLOCKS = {"postgresql", "postgres", "mysql", "mariadb", "pgbouncer", "mongodb", "primary", "readreplicas"}
+_SERVER_BLOCKS = {
+    "postgresql", "postgres", "mysql", "mariadb", "pgbouncer", "mongodb", "primary", "readreplicas",
+}
 _SERVER_KEYS = {"maxconnections", "minconnections", "maxconns", "minconns"}
 KEYS = set(APP) | set(DROPWIZARD)  # every leaf name this module can match (see yaml_config)
 
@@ -31,7 +35,9 @@ class Match:
     syntax: str  # placeholder syntax of values: see yaml_values.interpret
 
 
-def classify(parts: list[str], names: list[str], parent: Node | None, *, server_guard: bool = False) -> Match | None:
+def classify(
+    parts: list[str], names: list[str], parent: Node | None, *, server_guard: bool = False
+) -> Match | None:
     """`parts`: key path as written; `names`: normalized; `parent`: the mapping holding the value.
 
     The database/not-database decision is the one every app-config source shares

@@ -21,10 +21,18 @@ from poolaudit.sources.yaml_values import Written, bare_span, place, read, setti
 
 _PROFILE_FILE = re.compile(r"(?:application|bootstrap)[-_](?P<profile>[^/]+?)\.ya?ml", re.I)
 _URL_KEYS = {"url", "uri", "dsn", "databaseurl", "connectionstring", "connectionurl", "jdbcurl"}
-_ENV_PARENTS = {"env", "environment", "envvars", "envvariables", "variables", "extraenv", "extraenvvars", "envs"}
-_ENV_SECTIONS = {"production", "prod", "staging", "stage", "development", "dev", "test", "testing", "qa", "uat", "preprod", "local"}
+_ENV_PARENTS = {
+    "env", "environment", "envvars", "envvariables", "variables", "extraenv", "extraenvvars", "envs",
+}
+_ENV_SECTIONS = {
+    "production", "prod", "staging", "stage", "development", "dev", "test", "testing", "qa", "uat",
+    "preprod", "local",
+}
 _KEYS = yaml_jvm.KEYS | yaml_app.KEYS | _URL_KEYS
-_ENV_HINTS = ("POOL", "CONN", "IDLE", "OVERFLOW", "PING", "RECYCLE", "ACQUIRE", "CHECKOUT", "TIMEOUT", "DATASOURCE", "AGE", "LIMIT")
+_ENV_HINTS = (
+    "POOL", "CONN", "IDLE", "OVERFLOW", "PING", "RECYCLE", "ACQUIRE", "CHECKOUT", "TIMEOUT",
+    "DATASOURCE", "AGE", "LIMIT",
+)
 _STRICT = {"spring", "quarkus", "micronaut"}  # frameworks whose keys are settings whatever the value
 
 
@@ -61,7 +69,9 @@ def extract(
         if _env_entry(path, text, out, leaf, names, key, env, helm, note):
             continue
         jvm = yaml_jvm.classify(parts, names)
-        app = None if jvm is not None or names[0] in yaml_jvm.ROOTS else yaml_app.classify(parts, names, leaf.parent, server_guard=helm)
+        app = None
+        if jvm is None and names[0] not in yaml_jvm.ROOTS:
+            app = yaml_app.classify(parts, names, leaf.parent, server_guard=helm)
         if jvm is not None:
             info, framework, pool, syntax = jvm.info, jvm.framework, jvm.pool, "colon"
             note = "; ".join(n for n in (note, jvm.note) if n) or None
@@ -78,9 +88,12 @@ def extract(
         if written is None:
             if framework not in _STRICT or leaf.node.value in ("", "~", "null"):
                 continue
-            written = Written(None, Provenance.UNRESOLVED, None, note=f"{leaf.node.value!r} is not a number")
-        if framework == "spring" and info.unit == "ms" and written.unit == "duration" and names[-2] == "hikari":
-            note = "; ".join(n for n in (note, "HikariCP takes milliseconds: a duration string may not bind") if n)
+            written = Written(
+                None, Provenance.UNRESOLVED, None, note=f"{leaf.node.value!r} is not a number"
+            )
+        if framework == "spring" and names[-2] == "hikari" and written.unit == "duration":
+            hikari = "HikariCP takes milliseconds: a duration string may not bind"
+            note = "; ".join(n for n in (note, hikari) if n)
         out.settings.append(
             setting(
                 path, text, place(leaf.node), written,
@@ -100,12 +113,21 @@ def _candidate(last: str) -> bool:
 
 
 def _env_entry(
-    path: str, text: str, out: Extraction, leaf: tree.Leaf, names: list[str], key: str, env: str, helm: bool, note: str | None
+    path: str,
+    text: str,
+    out: Extraction,
+    leaf: tree.Leaf,
+    names: list[str],
+    key: str,
+    env: str,
+    helm: bool,
+    note: str | None,
 ) -> bool:
     """`- name: DB_POOL_SIZE / value: "10"` lists, and `DB_POOL_SIZE: 10` under an env map."""
     segments = leaf.segments
     framework = "helm" if helm else "app-config"
-    if len(segments) >= 2 and segments[-1] in ("value", "Value") and segments[-2].startswith("[") and leaf.parent is not None:
+    in_list = len(segments) >= 2 and segments[-2].startswith("[")
+    if in_list and segments[-1] in ("value", "Value") and leaf.parent is not None:
         name = tree.scalar(tree.get(leaf.parent, "name") or tree.get(leaf.parent, "Name"))
         if name:
             prefix = tree.join(segments[:-2])
@@ -115,10 +137,12 @@ def _env_entry(
                 pool=prefix, environment=env, note=note,
             )
             return True
-    if len(segments) >= 2 and (helm or names[-2] in _ENV_PARENTS) and segments[-1].isupper() and "_" in segments[-1]:
+    env_name = segments[-1].isupper() and "_" in segments[-1]
+    if env_name and len(segments) >= 2 and (helm or names[-2] in _ENV_PARENTS):
         entry(
             path, text, out, segments[-1], leaf.node, None, bare_span(text, leaf.node),
-            key=key, framework=framework, syntax="shell", pool=tree.join(segments[:-1]), environment=env, note=note,
+            key=key, framework=framework, syntax="shell", pool=tree.join(segments[:-1]),
+            environment=env, note=note,
         )
         return True
     return False

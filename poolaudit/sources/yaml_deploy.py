@@ -97,7 +97,10 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                     if assignment is not None:
                         var, value, bare = assignment
                         key = f"configMapGenerator[{index}].literals.{var}"
-                        entry(path, text, out, var, item, value, bare, key=key, framework="k8s", syntax="k8s", pool=pool)
+                        entry(
+                            path, text, out, var, item, value, bare,
+                            key=key, framework="k8s", syntax="k8s", pool=pool,
+                        )
     if kind in _NO_PODS:
         return
     for segments, container in _containers(doc):
@@ -109,7 +112,10 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
             value = tree.get(item, "value")
             if var and isinstance(value, tree.ScalarNode):
                 key = f"{tree.join(segments)}.env[name={var}].value"
-                entry(path, text, out, var, value, None, bare_span(text, value), key=key, framework="k8s", syntax="k8s", pool=pool)
+                entry(
+                    path, text, out, var, value, None, bare_span(text, value),
+                    key=key, framework="k8s", syntax="k8s", pool=pool,
+                )
 
 
 def _containers(doc: tree.Node) -> Iterator[tuple[tuple[str, ...], tree.Node]]:
@@ -128,9 +134,11 @@ def _containers(doc: tree.Node) -> Iterator[tuple[tuple[str, ...], tree.Node]]:
         for pair in tree.pairs(node):
             key, value = pair.key.value, pair.value
             if key in _CONTAINER_KEYS and isinstance(value, tree.SequenceNode):
-                children.extend((c, (*segments, key, f"[{i}]"), depth, True) for i, c in enumerate(value.value))
+                for i, c in enumerate(value.value):
+                    children.append((c, (*segments, key, f"[{i}]"), depth, True))
             elif isinstance(value, tree.MappingNode):
                 children.append((value, (*segments, key), depth + 1, False))
             elif isinstance(value, tree.SequenceNode) and key == "items":
-                children.extend((c, (*segments, key, f"[{i}]"), depth + 1, False) for i, c in enumerate(value.value))
+                for i, c in enumerate(value.value):
+                    children.append((c, (*segments, key, f"[{i}]"), depth + 1, False))
         stack.extend(reversed(children))

@@ -71,7 +71,14 @@ def entry(
 
 
 def _define(
-    path: str, text: str, out: Extraction, name: str, where: Place, bare: tuple[int, int], raw: Written | None, environment: str
+    path: str,
+    text: str,
+    out: Extraction,
+    name: str,
+    where: Place,
+    bare: tuple[int, int],
+    raw: Written | None,
+    environment: str,
 ) -> None:
     start, end = bare
     value = raw.value if raw is not None else parse_scalar(text[start:end])

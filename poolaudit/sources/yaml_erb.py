@@ -44,7 +44,8 @@ def read(text: str, start: int, end: int, canonical: str, unit: str | None) -> W
     body = text[start:end]
     match = _OUTPUT.fullmatch(body.strip())
     if match is None:
-        return Written(None, Provenance.UNRESOLVED, None, None, None, f"computed by ERB: {body.strip()}")
+        note = f"computed by ERB: {body.strip()}"
+        return Written(None, Provenance.UNRESOLVED, None, None, None, note)
     expr_at = start + (len(body) - len(body.lstrip())) + match.start("expr")
     found = _expression(match.group("expr"), expr_at)
     env_var = found.env_vars[0] if found.env_vars else None
@@ -110,7 +111,8 @@ def _term(expr: str, at: int) -> _Eval:
         if not rest:
             return _Eval(env_vars=[name])
         if _block(rest) is not None:
-            return _Eval(env_vars=[name], notes=[f"the block after ENV[{name!r}] is ignored by Ruby: no default"])
+            note = f"the block after ENV[{name!r}] is ignored by Ruby: no default"
+            return _Eval(env_vars=[name], notes=[note])
         return _Eval(opaque=True)
     fetch = _ENV_FETCH.match(expr)
     if fetch:
@@ -139,7 +141,8 @@ def _fetch(expr: str, at: int, open_at: int) -> _Eval:
     elif rest.strip():
         return _Eval(opaque=True)
     if default is None:
-        return _Eval(env_vars=[var], notes=[f"ENV.fetch({var!r}) has no default (raises when unset)"])
+        note = f"ENV.fetch({var!r}) has no default (raises when unset)"
+        return _Eval(env_vars=[var], notes=[note])
     inner = _expression(*default)
     inner.env_vars.insert(0, var)
     return inner

@@ -77,7 +77,8 @@ def _spring(names: list[str], leaf: str, depth: int, prefix: str) -> Match | Non
 
 def _quarkus(names: list[str], leaf: str, prefix: str) -> Match | None:
     rest = names[2:]
-    if len(rest) == 2 and rest[0] in ("jdbc", "reactive") or len(rest) == 3 and rest[1] in ("jdbc", "reactive"):
+    kinds = ("jdbc", "reactive")
+    if len(rest) == 2 and rest[0] in kinds or len(rest) == 3 and rest[1] in kinds:
         info = QUARKUS.get(leaf)
         return Match(info, "quarkus", prefix) if info else None
     return None

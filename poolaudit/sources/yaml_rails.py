@@ -80,8 +80,10 @@ def extract(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
             notes.append(f"anchor: inherited by {', '.join(inheritors[id(leaf.node)])}")
         note = "; ".join(notes) or None
         if info is None:
-            for found_setting in url_settings(path, text, leaf.node, key=key, framework=FRAMEWORK, environment=environment, pool=section):
-                out.settings.append(found_setting.replace(note=note) if note else found_setting)
+            params = url_settings(
+                path, text, leaf.node, key=key, framework=FRAMEWORK, environment=environment, pool=section
+            )
+            out.settings.extend(p.replace(note=note) if note else p for p in params)
             continue
         written = read(text, leaf.node, info.canonical, info.unit, "plain")
         if written is None:

@@ -144,10 +144,12 @@ def leaves(root: Node) -> Iterator[Leaf]:
         children: list[_Entry | None] = []
         if isinstance(node, MappingNode):
             for pair in pairs(node):
-                children.append(_child(first_seen, pair.value, (*segments, pair.key.value), node, inherited, chain, pair.source))
+                path = (*segments, pair.key.value)
+                children.append(_child(first_seen, pair.value, path, node, inherited, chain, pair.source))
         elif isinstance(node, SequenceNode):
             for index, item in enumerate(node.value):
-                children.append(_child(first_seen, item, (*segments, f"[{index}]"), None, inherited, chain, None))
+                path = (*segments, f"[{index}]")
+                children.append(_child(first_seen, item, path, None, inherited, chain, None))
         stack.extend(child for child in reversed(children) if child is not None)
 
 

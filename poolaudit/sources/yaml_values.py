@@ -21,7 +21,9 @@ KIND = "yaml"
 # Spring, Micronaut, Quarkus: ${NAME:default}; NAME may be a property name; defaults may nest.
 _COLON = re.compile(r"\$\{([^:{}$]+)(?::(.*))?\}", re.S)
 # docker compose, shell, Dropwizard (commons-text): ${NAME:-default} ${NAME-default} ${NAME:?err} $NAME.
-_SHELL = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|-|:\?|\?|:\+|\+)(.*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)", re.S)
+_SHELL = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|-|:\?|\?|:\+|\+)(.*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)", re.S
+)
 # Kubernetes dependent variables: $(NAME).
 _K8S = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_.\-]*)\)")
 
@@ -53,7 +55,9 @@ def bare_span(text: str, node: ScalarNode) -> tuple[int, int] | None:
     return start, end
 
 
-def read(text: str, node: ScalarNode, canonical: str, unit: str | None, syntax: str) -> Written | None:
+def read(
+    text: str, node: ScalarNode, canonical: str, unit: str | None, syntax: str
+) -> Written | None:
     """`interpret` for a scalar node: offsets of its bare text, or no origin when it has none."""
     span = bare_span(text, node)
     if span is not None:
@@ -72,7 +76,9 @@ def convert(text: str, canonical: str, unit: str | None) -> tuple[Value, str | N
     return seconds, how
 
 
-def interpret(text: str, start: int, end: int, canonical: str, unit: str | None, syntax: str) -> Written | None:
+def interpret(
+    text: str, start: int, end: int, canonical: str, unit: str | None, syntax: str
+) -> Written | None:
     """The value written in text[start:end]; None when it is neither a value nor an indirection.
 
     syntax: "colon" (${VAR:default}), "shell" (${VAR:-default}, $VAR), "any" (either),
@@ -96,7 +102,9 @@ def interpret(text: str, start: int, end: int, canonical: str, unit: str | None,
     return Written(value, Provenance.LITERAL, (lead, lead + len(stripped)), unit=how)
 
 
-def _indirection(body: str, offset: int, canonical: str, unit: str | None, syntax: str) -> Written | None:
+def _indirection(
+    body: str, offset: int, canonical: str, unit: str | None, syntax: str
+) -> Written | None:
     names: list[str] = []
     while True:
         var, operator, default, default_at = _split(body, syntax)
@@ -117,10 +125,12 @@ def _indirection(body: str, offset: int, canonical: str, unit: str | None, synta
         value, how = convert(stripped, canonical, unit)
         chain = f"; falls back to {', '.join(names[1:])}" if len(names) > 1 else ""
         if value is None:
-            return _unresolved(names, f"default {stripped!r} of ${{{names[0]}}} is not a number{chain}")
+            note = f"default {stripped!r} of ${{{names[0]}}} is not a number{chain}"
+            return _unresolved(names, note)
         lead = offset + (len(body) - len(body.lstrip()))
         note = f"reads {names[0]}{chain}" if chain else None
-        return Written(value, Provenance.ENV_DEFAULT, (lead, lead + len(stripped)), names[0], how, note)
+        origin = (lead, lead + len(stripped))
+        return Written(value, Provenance.ENV_DEFAULT, origin, names[0], how, note)
     return _unresolved(names, f"{body} is not a number") if names else None
 
 
@@ -132,14 +142,16 @@ def _split(body: str, syntax: str) -> tuple[str | None, str | None, str | None, 
     if syntax == "colon":
         match = _COLON.fullmatch(body)
         if match:
-            return match.group(1).strip(), ":", match.group(2), match.start(2) if match.group(2) is not None else 0
+            default = match.group(2)
+            return match.group(1).strip(), ":", default, match.start(2) if default is not None else 0
     elif syntax == "shell":
         match = _SHELL.fullmatch(body)
         if match:
             if match.group(4):
                 return match.group(4), None, None, 0
             default = match.group(3)
-            return match.group(1), match.group(2), default, match.start(3) if default is not None else 0
+            at = match.start(3) if default is not None else 0
+            return match.group(1), match.group(2), default, at
     elif syntax == "k8s":
         match = _K8S.fullmatch(body)
         if match:
@@ -217,7 +229,14 @@ def setting(
 
 
 def url_settings(
-    path: str, text: str, node: ScalarNode, *, key: str, framework: str, environment: str = "any", pool: str = ""
+    path: str,
+    text: str,
+    node: ScalarNode,
+    *,
+    key: str,
+    framework: str,
+    environment: str = "any",
+    pool: str = "",
 ) -> list[Setting]:
     """Pool parameters in a URL value (`...?pool=5`, `...?maxPoolSize=50`), keyed `url?pool`."""
     span = bare_span(text, node)
