@@ -35,33 +35,17 @@ def check(
 
     active = active_rules(policy)
     skip = set(policy.pools.skip_environments)
-    included = set(policy.include)
-    pools: dict[tuple[str, str, str], list[Setting]] = defaultdict(list)
-    quiet: set[tuple[str, int]] = set()  # lines of settings not checked: their suppressions are not unused
-    named = {_place(s) for s in settings if s.environment != "any"}
-    for setting in settings:
-        effective = policy.pools.assume_environment if setting.environment == "any" else setting.environment
-        if (
-            setting.migration_only
-            or setting.environment in skip
-            or effective in skip
-            or (setting.framework in OPT_IN and setting.framework not in included)
-            or (setting.kind == "env" and _documentation(setting.path))
-            # A value written once and inherited by named environments (a Rails `default:`
-            # anchor) is checked in each of them, not again as a value of no environment.
-            or (setting.environment == "any" and _place(setting) in named)
-        ):
-            quiet.add((setting.path, setting.line))
-            continue
-        pools[(setting.path, setting.pool, setting.environment)].append(setting)
-
+    views, quiet = _pools(settings, policy)
     findings: list[Finding] = []
     pool_rules = [rules.RULES[code] for code in active if rules.RULES[code].SCOPE == "pool"]
-    for pool in pools.values():
-        limits = bounds(policy, pool[0])
+    for view in views:
+        limits = bounds(policy, view.own[0], assume=view.assume)
+        own = {id(setting) for setting in view.own}
         for rule in pool_rules:
             if rule.CODE not in limits.ignore:
-                findings.extend(rule.check(pool, limits))
+                # Rules see the whole pool; findings are kept only at this group's own settings.
+                found = rule.check(view.own + view.context, limits)
+                findings.extend(f for f in found if id(f.setting) in own)
     if "PA301" in active:
         for entry in skipped:
             if environments.from_path(entry.path) not in skip:
@@ -75,6 +59,70 @@ def check(
     findings = [_with_severity(f, policy) for f in findings]
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     return _fingerprinted(findings)
+
+
+@dataclasses.dataclass
+class _View:
+    """One pool as the rules see it: its own settings (one path, pool id and environment),
+    plus the settings it inherits from, or lends to, the same pool in other files."""
+
+    own: list[Setting]
+    context: list[Setting]
+    assume: bool = True
+
+
+def _pools(settings: list[Setting], policy: Policy) -> tuple[list[_View], set[tuple[str, int]]]:
+    """Groups the settings to check into pools; returns them and the lines of settings not
+    checked (their suppressions are not reported as unused).
+
+    A pool is often split over files: a base (`application.yml`, `.env`, `settings/base.py`:
+    no environment) and an override per environment (`application-prod.yml` ...), with the
+    same service, framework and pool id.  A base value that the assumed environment overrides
+    is not what that environment runs: it is checked without the assumption.  And rules that
+    look for something missing see what the other half of the pool sets.
+    """
+    skip = set(policy.pools.skip_environments)
+    assumed = policy.pools.assume_environment
+    included = set(policy.include)
+    named = {_place(s) for s in settings if s.environment != "any"}
+    quiet: set[tuple[str, int]] = set()
+    checked = []
+    for setting in settings:
+        effective = assumed if setting.environment == "any" else setting.environment
+        if (
+            setting.migration_only
+            or setting.environment in skip
+            or effective in skip
+            or (setting.framework in OPT_IN and setting.framework not in included)
+            or (setting.kind == "env" and _documentation(setting.path))
+            # A value written once and inherited by named environments (a Rails `default:`
+            # anchor) is checked in each of them, not again as a value of no environment.
+            or (setting.environment == "any" and _place(setting) in named)
+        ):
+            quiet.add((setting.path, setting.line))
+        else:
+            checked.append(setting)
+    family: dict[tuple[str, str, str], list[Setting]] = defaultdict(list)
+    for setting in checked:
+        family[(setting.service, setting.framework, setting.pool)].append(setting)
+    overridden = {
+        (s.service, s.framework, s.pool, s.canonical) for s in checked if s.environment == assumed != "any"
+    }
+    groups: dict[tuple[str, str, str, bool], list[Setting]] = defaultdict(list)
+    for setting in checked:
+        base = setting.environment == "any"
+        shadowed = base and (setting.service, setting.framework, setting.pool, setting.canonical) in overridden
+        groups[(setting.path, setting.pool, setting.environment, shadowed)].append(setting)
+    views = []
+    for (_, _, environment, shadowed), own in groups.items():
+        context: list[Setting] = []
+        if not shadowed:
+            other = assumed if environment == "any" else "any"
+            mine = {s.canonical for s in own}
+            relatives = family[(own[0].service, own[0].framework, own[0].pool)]
+            context = [s for s in relatives if s.environment == other and s.canonical not in mine]
+        views.append(_View(own, context, assume=not shadowed))
+    return views, quiet
 
 
 def _place(setting: Setting) -> tuple[str, int, int, str]:

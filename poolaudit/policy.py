@@ -534,12 +534,14 @@ class Bounds:
         return self.reasons.get(bound, "")
 
 
-def bounds(policy: Policy, setting: Setting) -> Bounds:
+def bounds(policy: Policy, setting: Setting, assume: bool = True) -> Bounds:
     """Layers, later winning: `pools`, `pools.frameworks[fw]`, `pools.environments[env]`, then
-    every matching override in order."""
+    every matching override in order.  A setting of no environment gets the bounds of
+    `assume_environment` unless `assume` is False (the check passes False for a base value
+    that the assumed environment overrides elsewhere)."""
     pools = policy.pools
     environment, assumed = setting.environment, False
-    if environment == "any" and "any" not in pools.environments:
+    if environment == "any" and "any" not in pools.environments and assume:
         environment = pools.assume_environment
         assumed = environment != "any"
     layers: list[BoundsModel] = [pools]

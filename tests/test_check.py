@@ -166,6 +166,74 @@ def test_a_value_read_from_an_env_file_is_reported_once_where_it_is_written() ->
     assert [(f.code, f.path) for f in check([reader], [], [], pol())] == [("PA101", "app/db.py")]
 
 
+# -- pools split over a base file and per-environment files ----------------------------------------
+
+BASE = "orders/src/main/resources/application.yml"
+PROD = "orders/src/main/resources/application-prod.yml"
+DEFAULT_LIKE = {"pools": {
+    "acquire_timeout_max": 30,
+    "environments": {"production": {"min_size": 10, "require_acquire_timeout": True}},
+}}  # fmt: skip
+
+
+def spring(path: str, environment: str, canonical: str, value: Any, line: int) -> Setting:
+    return s(canonical, value, path=path, environment=environment, line=line, service="orders")
+
+
+SPLIT_CASES = [
+    pytest.param(
+        [spring(BASE, "any", "max_size", 5, 3), spring(PROD, "production", "max_size", 20, 4)], [("PA103", PROD)],
+        id="base-overridden-by-production-is-not-production",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "max_size", 5, 3), spring(PROD, "production", "max_size", 6, 4)],
+        [("PA101", PROD), ("PA103", PROD)], id="only-the-production-value-is-production",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "max_size", 5, 3), spring(PROD, "production", "acquire_timeout", 60, 4)],
+        [("PA101", BASE), ("PA104", PROD)], id="base-size-not-overridden-is-assumed-production",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "acquire_timeout", 10, 3), spring(PROD, "production", "max_size", 20, 4)], [],
+        id="production-pool-inherits-the-base-timeout",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "max_size", 12, 3), spring(PROD, "production", "acquire_timeout", 10, 4)], [],
+        id="base-pool-sees-the-production-timeout",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "max_size", 12, 3), spring(PROD, "production", "min_idle", 2, 4)], [("PA103", BASE)],
+        id="one-missing-timeout-for-one-pool",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "max_size", 5, 3), spring(BASE, "production", "max_size", 20, 12)], [("PA103", BASE)],
+        id="profile-documents-in-one-file",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "max_size", 5, 3), s(path="ledger/application-prod.yml", service="ledger", value=20, line=4)],
+        [("PA101", BASE), ("PA103", BASE), ("PA103", "ledger/application-prod.yml")], id="other-services-do-not-override",
+    ),
+    pytest.param(
+        [spring(BASE, "any", "max_size", 500, 3), spring(PROD, "production", "max_size", 20, 4)],
+        [("PA102", BASE), ("PA103", PROD)], id="overridden-base-still-meets-the-bounds-of-every-environment",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("settings", "expected"), SPLIT_CASES)
+def test_pools_split_over_files(settings: list[Setting], expected: list[tuple[str, str]]) -> None:
+    data = {**DEFAULT_LIKE, "pools": {**DEFAULT_LIKE["pools"], "max_size": 100}}
+    found = check(settings, [], [], pol(**data))
+    assert sorted((f.code, f.path) for f in found) == sorted(expected)
+
+
+def test_env_file_overridden_by_the_production_env_file() -> None:
+    base = s(path="svc/.env", kind="env", framework="env", key="DB_POOL_SIZE", pool="DB", environment="any", value=5)
+    prod = s(path="svc/.env.production", kind="env", framework="env", key="DB_POOL_SIZE", pool="DB", value=20)
+    assert check([base, prod], [], [], pol(**DEFAULT_LIKE)) == []
+    assert [(f.code, f.path) for f in check([base], [], [], pol(**DEFAULT_LIKE))] == [("PA101", "svc/.env")]
+
+
 # -- suppressions ---------------------------------------------------------------------------------
 
 SUPPRESSION_CASES = [
