@@ -18,7 +18,7 @@ from typing import Any
 from poolaudit import splice
 from poolaudit.discover import kind_of
 from poolaudit.errors import FixError
-from poolaudit.model import Finding, Provenance, Result, Setting, Value
+from poolaudit.model import Finding, Origin, Provenance, Result, Setting, Value
 from poolaudit.splice import Edit
 from poolaudit.verify import Expect, VerifyError, verify, yaml_context
 from poolaudit.write import Snapshot, WriteRefused, snapshot
@@ -112,12 +112,16 @@ def plan(result: Result, policy: Any = None) -> FixPlan:
             assert setting.insertion is not None  # _unfixable said so
             where = setting.insertion
             groups[("insert", where.path, where.offset, where.template, setting.canonical, setting.pool)].append(finding)
+    by_origin: dict[Origin, list[Setting]] = defaultdict(list)
+    for setting in result.settings:
+        if setting.origin is not None:
+            by_origin[setting.origin].append(setting)
     files: dict[str, FilePlan] = {}
     for key, findings in groups.items():
         try:
             file_plan = files.get(str(key[1])) or _open(result, str(key[1]))
             files[file_plan.path] = file_plan
-            file_plan.edits.append(_edit(file_plan, key, findings, result.settings))
+            file_plan.edits.append(_edit(file_plan, key, findings, by_origin))
         except FixError as exc:
             fix_plan.refused.extend((f, str(exc)) for f in findings)
     fix_plan.files = [f for f in files.values() if f.edits]
@@ -170,7 +174,9 @@ def locate(result: Result, path: str) -> tuple[Path, str]:
     return Path(path), path
 
 
-def _edit(file_plan: FilePlan, key: tuple[object, ...], findings: list[Finding], every: list[Setting]) -> PlannedEdit:
+def _edit(
+    file_plan: FilePlan, key: tuple[object, ...], findings: list[Finding], by_origin: dict[Origin, list[Setting]]
+) -> PlannedEdit:
     first = findings[0].setting
     assert first is not None
     value = _agreed(findings)
@@ -185,7 +191,7 @@ def _edit(file_plan: FilePlan, key: tuple[object, ...], findings: list[Finding],
         edit = Edit(start, end, new)
         origin = first.origin
         assert origin is not None
-        affected = [s for s in every if s.origin == origin] or [f.setting for f in findings if f.setting]
+        affected = by_origin.get(origin) or [f.setting for f in findings if f.setting]
         line = origin.line
         targets = frozenset(
             (s.key, s.canonical, s.pool, s.line, s.column) for s in affected if s.path == file_plan.path
