@@ -138,7 +138,7 @@ def _env_entry(
             )
             return True
     env_name = segments[-1].isupper() and "_" in segments[-1]
-    if env_name and len(segments) >= 2 and (helm or names[-2] in _ENV_PARENTS):
+    if env_name and len(names) >= 2 and (helm or names[-2] in _ENV_PARENTS):
         entry(
             path, text, out, segments[-1], leaf.node, None, bare_span(text, leaf.node),
             key=key, framework=framework, syntax="shell", pool=tree.join(segments[:-1]),

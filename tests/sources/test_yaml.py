@@ -11,6 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from poolaudit.catalog import APP, POOL_BLOCK_ONLY, RAILS, classify_env_var, normalize
 from poolaudit.errors import SourceError
@@ -314,3 +318,43 @@ def test_nested_merge_bomb_stays_linear() -> None:
     lines.append("database:\n  <<: *l11_0")
     found = source.extract("config/app.yaml", "\n".join(lines) + "\n").settings
     assert [(s.key, s.line, s.written) for s in found] == [("database.pool_size", 1, 0)]
+
+
+# ------------------------------------------------------------------------- never crashes
+
+_KEYS = st.sampled_from([
+    "spring", "datasource", "hikari", "maximum-pool-size", "pool", "size", "database", "services",
+    "environment", "env", "name", "value", "DB_POOL_SIZE", "kind", "containers", "data", "url",
+    "quarkus", "jdbc", "max-size", "%prod", "production", "default", "redis", "pool_size",
+    "datasources", "driverClass", "spring.datasource.hikari.maximum-pool-size", "<<", "openapi",
+    "spring.config.activate.on-profile", "checkout_timeout", "configMapGenerator", "literals",
+])
+_VALUES = st.sampled_from([
+    5, "5", "${X:5}", "${X:-5}", "${X}", "<%= ENV.fetch('A') { 3 } %>", "postgres://x/y?pool=4",
+    "DB_POOL_SIZE=7", "prod", None, True, 3.5, "30s", "$(A)", "Deployment", "ConfigMap",
+])
+_DOCS = st.recursive(_VALUES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4), max_leaves=25)
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    doc=_DOCS,
+    name=st.sampled_from(["config/app.yaml", "config/database.yml", "docker-compose.yml", "values-prod.yaml", "k8s/x.yaml"]),
+    flow=st.sampled_from([False, True, None]),
+    crlf=st.booleans(),
+)
+def test_any_document_yields_settings_whose_spans_are_their_text(
+    doc: object, name: str, flow: bool | None, crlf: bool
+) -> None:
+    text = yaml.safe_dump(doc, default_flow_style=flow)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    try:
+        out = source.extract(name, text)
+    except SourceError:
+        return
+    for s in out.settings:
+        assert s.span is not None and text[s.span.start : s.span.end] == s.raw
+        if s.origin is not None:
+            bare = text[s.origin.span.start : s.origin.span.end]
+            assert bare and bare == bare.strip() and "\n" not in bare
