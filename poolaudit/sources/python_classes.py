@@ -36,9 +36,10 @@ def module_symbols(m: Module, scope: Scope) -> list[Symbol]:
 
 
 def _symbol(m: Module, name: str, node: ast.AST, val: Val, env_var: str | None, container: str | None) -> Symbol | None:
+    """A symbol for a number or bool, or for an unknown value read from a pool-like variable."""
     value = val.value if val.known and not isinstance(val.value, str) else None
     env_var = env_var or val.env_var
-    if value is None and env_var is None:
+    if value is None and (env_var is None or _pool_name(env_var, name) is None):
         return None
     if val.origin is not None:
         line, column = m.code.line_col(val.origin.start)
@@ -149,8 +150,8 @@ def _field(m: Module, stmt: ast.stmt, container: str, kind: str, prefix: str, sc
         val = replace(val, provenance=Provenance.ENV_DEFAULT if val.known else Provenance.UNRESOLVED, env_var=env_var)
     symbol = _symbol(m, name, default or target, val, env_var, container)
     if kind != "plain" and not excluded:
-        info = catalog.classify_env_var(env_var or name.upper())
-        if info is not None and info.framework is None:
+        info = _pool_name(env_var, name)
+        if info is not None:
             m.consumed.update(val.names)
             m.out.emit(
                 key=name, canonical=info.canonical, framework="pydantic-settings" if kind == "settings" else "app-config",
@@ -158,6 +159,17 @@ def _field(m: Module, stmt: ast.stmt, container: str, kind: str, prefix: str, sc
                 unit=info.unit,
             )
     return [symbol] if symbol is not None else []
+
+
+def _pool_name(env_var: str | None, name: str) -> catalog.KeyInfo | None:
+    """The pool setting a variable (or, failing that, a field called `name`) holds."""
+    if env_var and any(w.lower() in catalog.NOT_DB_WORDS for w in env_var.split("_")):
+        return None  # REDIS_POOL_SIZE: a Redis pool, whatever the field is called
+    for candidate in (env_var, name.upper()):
+        info = catalog.classify_env_var(candidate) if candidate else None
+        if info is not None and info.framework is None:
+            return info
+    return None
 
 
 def _default_and_alias(value: ast.expr | None) -> tuple[ast.expr | None, str | None]:
