@@ -26,7 +26,7 @@ KIND = "yaml"
 # under a block that does (hikari, tomcat, dbcp2, datasource, database, pool); every name
 # catalog.classify_env_var accepts holds POOL, CONN, IDLE, OVERFLOW, PING, RECYCLE, ACQUIRE,
 # CHECKOUT or DATASOURCE; compose/k8s/Helm env entries (EnvDefs for the resolver) sit under
-# `environment:`/`env:`/`extraEnv:`/ConfigMaps.  tests/sources/test_yaml_literals.py checks this.
+# `environment:`/`env:`/`extraEnv:`/ConfigMaps.  tests/sources/test_yaml.py checks this.
 LITERALS: tuple[bytes, ...] = (
     b"pool", b"Pool", b"POOL",
     b"conn", b"Conn", b"CONN",

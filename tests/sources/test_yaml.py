@@ -118,7 +118,7 @@ APP_CONFIG = [
 def test_app_config(text: str, expected: tuple[object, ...]) -> None:
     (s,) = source.extract("config/app.yaml", text).settings
     assert facts(text, s) == expected
-    assert s.kind == "yaml"
+    assert (s.path, s.kind) == ("config/app.yaml", "yaml")
 
 
 def test_origin_is_the_default_inside_the_placeholder() -> None:

@@ -96,7 +96,7 @@ COMPOSE = [
 def test_compose_setting(text: str, expected: tuple[object, ...]) -> None:
     (s,) = source.extract("docker-compose.yml", text).settings
     assert facts(text, s) == expected
-    assert s.pool == "services.api"
+    assert (s.path, s.kind, s.pool) == ("docker-compose.yml", "yaml", "services.api")
 
 
 def test_compose_env_defs_for_every_entry() -> None:

@@ -125,7 +125,7 @@ ERB = [
 def test_rails_value(text: str, expected: tuple[object, ...]) -> None:
     (s,) = source.extract(DB, text).settings
     assert facts(text, s) == expected
-    assert s.framework == "rails"
+    assert (s.path, s.kind, s.framework) == (DB, "yaml", "rails")
 
 
 def test_ignored_block_and_ternary_say_why_in_the_note() -> None:

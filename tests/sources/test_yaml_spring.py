@@ -31,6 +31,7 @@ def facts(text: str, s: Setting) -> tuple[object, ...]:
 def only(path: str, text: str) -> tuple[object, ...]:
     settings = source.extract(path, text).settings
     assert len(settings) == 1, [s.key for s in settings]
+    assert (settings[0].path, settings[0].kind) == (path, "yaml")
     return facts(text, settings[0])
 
 
