@@ -65,7 +65,7 @@ def audit(
     symbols: list[Symbol] = []
     suppressions: list[Suppression] = []
     for target in targets_for(paths):
-        refs, manifests = discover(target.root)
+        refs, manifests, from_git = discover(target.root)
         services = ServiceMap(target.root, manifests)
         excluded = _excluder(policy)
         refs = [ref for ref in refs if not excluded(ref.rel)]
@@ -78,7 +78,7 @@ def audit(
         def place(rel: str) -> str:
             return label + rel
 
-        for file in scan(refs, options):
+        for file in scan(refs, options, target.root if from_git else None):
             reported = target.only is None or file.ref.rel in target.only
             if file.skipped is not None and reported:
                 result.skipped.append(dataclasses.replace(file.skipped, path=place(file.skipped.path)))

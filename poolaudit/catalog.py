@@ -111,6 +111,7 @@ NOT_DB_WORDS = {
     "kafka", "amqp", "rabbit", "rabbitmq", "grpc", "tomcatthreads", "server", "undertow",
     "jetty", "netty", "sidekiq", "queue", "smtp", "mail", "ldap", "elasticsearch", "es",
     "s3", "aws", "process", "processes", "gunicorn", "uvicorn", "puma", "web",
+    "task", "tasks", "execution", "scheduling", "scheduler",
 }
 OPT_IN_WORDS = {"redis", "celery"}  # excluded by default; a policy may include them
 

@@ -137,13 +137,16 @@ def _load_policy(policy_file: Path | None, paths: list[Path], select: list[str],
     return loaded
 
 
-def _emit(pairs: list[tuple[str, Path | None]], render: Callable[[str, bool], str]) -> None:
+def _emit(pairs: list[tuple[str, Path | None]], render: Callable[[str, bool, int | None], str]) -> None:
+    import shutil
+
     for fmt, output in pairs:
         if output is None:
-            text = render(fmt, _color() and fmt == "table")
+            width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+            text = render(fmt, _color() and fmt == "table", width)
             sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
         else:
-            output.write_text(render(fmt, False), encoding="utf-8")
+            output.write_text(render(fmt, False, None), encoding="utf-8")
 
 
 def _check_formats(pairs: list[tuple[str, Path | None]]) -> None:
@@ -193,7 +196,7 @@ def audit(
             return 0
         if baseline is not None:
             result.findings = baseline_mod.filter(baseline, result.findings)
-        _emit(pairs, lambda fmt, color: report.render(fmt, result, color=color))
+        _emit(pairs, lambda fmt, color, width: report.render(fmt, result, color=color, width=width))
         return 1 if failing(result.findings, loaded) and not exit_zero else 0
 
     _guard(debug, body)

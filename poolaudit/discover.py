@@ -13,6 +13,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # Folders never scanned: VCS data, dependencies, virtualenvs, build output, caches.
 PRUNE = frozenset(
@@ -131,10 +132,16 @@ def _walk_files(root: Path) -> list[str]:
     return found
 
 
-def discover(root: Path) -> tuple[list[FileRef], set[str]]:
-    """Every file under `root` that a source reads, in path order, and the folders that hold
-    a manifest (service roots), known from the same listing without a stat per folder."""
+class Listing(NamedTuple):
+    refs: list[FileRef]  # every file a source reads, in path order
+    manifests: set[str]  # folders holding a manifest (service roots), from the same listing
+    from_git: bool  # listed by git: git can also search these files
+
+
+def discover(root: Path) -> Listing:
+    """The files under `root` that a source reads, without a stat per folder."""
     names = _git_files(root) if git_toplevel(root) is not None else None
+    from_git = names is not None
     if names is None:
         names = _walk_files(root)
     refs = []
@@ -148,7 +155,7 @@ def discover(root: Path) -> tuple[list[FileRef], set[str]]:
         kind = kind_of(parts[-1])
         if kind is not None:
             refs.append(FileRef(root, rel, kind))
-    return refs, manifests
+    return Listing(refs, manifests, from_git)
 
 
 def classify(root: Path, files: list[Path]) -> list[FileRef]:

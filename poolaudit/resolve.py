@@ -31,12 +31,17 @@ def _is_documentation(path: str) -> bool:
     return name.endswith(_DOC_SUFFIXES) or name.startswith(("env.sample", "env.example"))
 
 
+def _is_env_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith(".env") or name.endswith(".env")
+
+
 def _pick(defs: list[EnvDef], environment: str) -> EnvDef | None:
     for wanted in _ENV_ORDER.get(environment, ("any",)):
         matching = [d for d in defs if d.environment == wanted]
         if matching:
             # Real env files beat manifests and compose for a value a person edits; then path order.
-            matching.sort(key=lambda d: (not d.path.rsplit("/", 1)[-1].startswith(".env"), d.path, d.line))
+            matching.sort(key=lambda d: (not _is_env_file(d.path), d.path, d.line))
             return matching[0]
     return None
 
@@ -62,7 +67,11 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
         if setting.ref and setting.value is None:
             setting = _resolve_ref(setting, symbols_by_service.get((setting.service, setting.ref), []))
         if setting.env_var and setting.provenance in (Provenance.ENV_DEFAULT, Provenance.UNRESOLVED):
-            chosen = _pick(env_by_service.get((setting.service, setting.env_var.upper()), []), setting.environment)
+            defs = env_by_service.get((setting.service, setting.env_var.upper()), [])
+            if setting.framework == "compose":
+                # Compose interpolates from the shell and env files, never from other manifests.
+                defs = [d for d in defs if _is_env_file(d.path)]
+            chosen = _pick(defs, setting.environment)
             if chosen is not None and chosen.path != setting.path:
                 setting = setting.replace(
                     value=chosen.value,

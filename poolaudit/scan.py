@@ -11,12 +11,14 @@ import os
 import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 from poolaudit import sources
 from poolaudit.discover import FileRef
 from poolaudit.errors import SourceError
 from poolaudit.model import Extraction, Skipped
+from poolaudit.prefilter import git_candidates, may_hold
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 PARALLEL_THRESHOLD = 400  # below this many files, worker start-up costs more than it saves
@@ -33,8 +35,7 @@ class FileResult:
 class ScanOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     jobs: int = 0  # 0: choose
-    prefilter: bool = True
-    literals: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
+    prefilter: bool = True  # False: parse every file of a known kind (for measuring the prefilter)
 
 
 def _decode(data: bytes, kind: str) -> str:
@@ -56,24 +57,9 @@ def _outside(path: str, root: str) -> bool:
     return not (real == root or real.startswith(root.rstrip(os.sep) + os.sep))
 
 
-_needles: dict[str, tuple[bytes, ...]] = {}
-
-
-def needles(kind: str) -> tuple[bytes, ...]:
-    """A source's literals, lowered and without any that contains another: the same files
-    pass, but a handful of `find`s over the lowered bytes replace dozens of case variants."""
-    cached = _needles.get(kind)
-    if cached is None:
-        lowered = sorted({lit.lower() for lit in sources.get(kind).LITERALS}, key=len)
-        kept: list[bytes] = []
-        for lit in lowered:
-            if not any(k in lit for k in kept):
-                kept.append(lit)
-        cached = _needles[kind] = tuple(kept)
-    return cached
-
-
-def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
+def scan_one(ref: FileRef, options: ScanOptions, excluded: bool = False) -> FileResult:
+    """Read and extract one file; `excluded`: the prefilter already ruled it out, so it is
+    only checked for what must be reported anyway (a link out of the root)."""
     root = str(ref.root)
     path = os.path.join(root, ref.rel)
     try:
@@ -82,7 +68,7 @@ def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
             if _outside(path, os.path.realpath(root)):
                 return FileResult(ref, skipped=Skipped(ref.rel, "symlink pointing outside the scanned root"))
             info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
+        if excluded or not stat.S_ISREG(info.st_mode):
             return FileResult(ref)  # a submodule or a folder named like a file
         if info.st_size > options.max_bytes:
             limit = options.max_bytes / (1024 * 1024)
@@ -95,12 +81,8 @@ def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
         return FileResult(ref, skipped=Skipped(ref.rel, f"unreadable: {exc.strerror or exc}"))
     if b"\0" in data[:8192]:
         return FileResult(ref, skipped=Skipped(ref.rel, "binary file"))
-    if options.prefilter:
-        wanted = needles(ref.kind)
-        if wanted:
-            lowered = data.lower()
-            if not any(lit in lowered for lit in wanted):
-                return FileResult(ref)
+    if options.prefilter and not may_hold(ref.kind, data):
+        return FileResult(ref)
     source = sources.get(ref.kind)
     try:
         text = _decode(data, ref.kind)
@@ -114,19 +96,26 @@ def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
         return FileResult(ref, skipped=Skipped(ref.rel, "does not parse: nested too deeply"))
 
 
-def _scan_chunk(args: tuple[list[FileRef], ScanOptions]) -> list[FileResult]:
-    refs, options = args
-    return [scan_one(ref, options) for ref in refs]
+def _scan_chunk(args: tuple[list[FileRef], ScanOptions, frozenset[str]]) -> list[FileResult]:
+    refs, options, ruled_out = args
+    return [scan_one(ref, options, ref.rel in ruled_out) for ref in refs]
 
 
 
-def scan(refs: list[FileRef], options: ScanOptions) -> list[FileResult]:
+def scan(refs: list[FileRef], options: ScanOptions, git_root: Path | None = None) -> list[FileResult]:
+    ruled_out: frozenset[str] = frozenset()
+    if options.prefilter and git_root is not None:
+        found = git_candidates(git_root, {ref.kind for ref in refs})
+        if found is not None:
+            ruled_out = frozenset(
+                ref.rel for ref in refs if ref.kind in found and ref.rel not in found[ref.kind]
+            )
+    work = sum(1 for ref in refs if ref.rel not in ruled_out)
     jobs = options.jobs or min(2, os.cpu_count() or 1)
-    if jobs <= 1 or len(refs) < PARALLEL_THRESHOLD or sys.platform == "win32":
-        return [scan_one(ref, options) for ref in refs]
-    # Interleave so both workers get a similar mix of cheap and expensive kinds.
-    chunk = 256
-    chunks = [(refs[i : i + chunk], options) for i in range(0, len(refs), chunk)]
+    if jobs <= 1 or work < PARALLEL_THRESHOLD or sys.platform == "win32":
+        return [scan_one(ref, options, ref.rel in ruled_out) for ref in refs]
+    chunk = 128
+    chunks = [(refs[i : i + chunk], options, ruled_out) for i in range(0, len(refs), chunk)]
     import multiprocessing
 
     context = multiprocessing.get_context("fork")

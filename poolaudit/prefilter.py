@@ -1,0 +1,82 @@
+"""Which files may hold a setting, decided before Python reads them.
+
+Each source names literals that every file holding a setting contains (`LITERALS`).  Inside a
+git work tree one `git grep` per file kind finds the files that contain any of them, in C and on
+several threads; elsewhere (or if git grep fails) the scan checks the lowered bytes in Python.
+Either way the same files pass: matching is case-insensitive over the same literals.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+from poolaudit import sources
+
+_needles: dict[str, tuple[bytes, ...]] = {}
+
+# Extensions of each kind for git grep's pathspecs (env files have no literals: always read).
+_PATHSPECS = {
+    "python": ("*.py",),
+    "yaml": ("*.yml", "*.yaml", "*.YML", "*.YAML"),
+    "toml": ("*.toml",),
+    "properties": ("*.properties",),
+    "ini": ("*.ini", "*.cfg"),
+}
+
+
+def needles(kind: str) -> tuple[bytes, ...]:
+    """A source's literals, lowered and without any that contains another: the same files
+    pass, but a handful of `find`s over the lowered bytes replace dozens of case variants."""
+    cached = _needles.get(kind)
+    if cached is None:
+        lowered = sorted({lit.lower() for lit in sources.get(kind).LITERALS}, key=len)
+        kept: list[bytes] = []
+        for lit in lowered:
+            if not any(k in lit for k in kept):
+                kept.append(lit)
+        cached = _needles[kind] = tuple(kept)
+    return cached
+
+
+def may_hold(kind: str, data: bytes) -> bool:
+    wanted = needles(kind)
+    if not wanted:
+        return True
+    lowered = data.lower()
+    return any(lit in lowered for lit in wanted)
+
+
+def git_candidates(root: Path, kinds: set[str]) -> dict[str, set[str]] | None:
+    """For each kind with literals, the root-relative paths git grep finds them in; None when
+    git cannot answer (not a work tree, an old git, an error): the caller then checks bytes."""
+    found: dict[str, set[str]] = defaultdict(set)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    running = []
+    try:
+        # One git grep per kind (each has its own literals), all at once: git is I/O bound.
+        for kind in sorted(kinds):
+            wanted = needles(kind)
+            if not wanted or kind not in _PATHSPECS:
+                continue
+            command = ["git", "grep", "-l", "-z", "-i", "-F", "--untracked"]
+            for literal in wanted:
+                command += ["-e", literal.decode("utf-8", "surrogateescape")]
+            command += ["--", *_PATHSPECS[kind]]
+            proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            running.append((kind, proc))
+        for kind, proc in running:
+            stdout, _ = proc.communicate()
+            if proc.returncode not in (0, 1):  # 1: nothing matched
+                return None
+            found[kind].update(name for name in stdout.decode("utf-8", "surrogateescape").split("\0") if name)
+    except OSError:
+        return None
+    finally:
+        for _, proc in running:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return found
