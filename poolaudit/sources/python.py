@@ -186,6 +186,7 @@ class _Visitor:
                     python_config.dict_literal(self.m, node, scope, env, container)
                 elif isinstance(node, ast.JoinedStr):
                     skip.update(id(v) for v in node.values)
+                    python_config.url_fstring(self.m, node, scope, env)
                 elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "://" in node.value:
                     if id(node) not in skip:
                         python_config.url_string(self.m, node, env)

@@ -11,7 +11,7 @@ import re
 
 from poolaudit import catalog
 from poolaudit.model import Provenance, Span
-from poolaudit.sources._values import parse_number, url_pool_params
+from poolaudit.sources._values import URL_PARAMS, parse_number, url_pool_params
 from poolaudit.sources.python_calls import ENGINE_KEYWORDS, PSYCOPG_POOL_KEYWORDS, QUEUEPOOL_KEYWORDS, Keywords, no_pool_class
 from poolaudit.sources.python_emit import Module
 from poolaudit.sources.python_values import Scope, Val, dotted
@@ -30,6 +30,7 @@ LEGACY_NOTE = "ignored by Flask-SQLAlchemy 3"
 CONFIG_NAMES = {"SQLALCHEMY_ENGINE_OPTIONS", "SQLALCHEMY_BINDS", "DATABASES", "DATABASE_POOL_ARGS", *FLASK_LEGACY}
 DJANGO_KEYS: Keywords = {"CONN_MAX_AGE": ("recycle", "s"), "CONN_HEALTH_CHECKS": ("pre_ping", None)}
 _PREFIXED = re.compile(r"(.*sqlalchemy[^.]*\.)(" + "|".join(ENGINE_KEYWORDS) + r")")
+_QUERY_PARAM = re.compile(r"(?<=[?&])([A-Za-z_][A-Za-z_]*)=(\x00\d+\x00|[^&#\s]*)")
 _DB_SCHEMES = {
     "postgres", "postgresql", "pgsql", "psql", "mysql", "mariadb", "mssql", "sqlserver", "oracle",
     "cockroachdb", "mongodb", "redshift", "timescaledb", "asyncpg", "aiomysql", "aiopg", "psycopg",
@@ -239,6 +240,9 @@ def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | Non
                       value_node=value, scope=scope, key_node=key, environment=environment)
         elif name == "engine" and isinstance(value, ast.Constant) and str(value.value).startswith("tortoise."):
             engine = value.value
+        elif isinstance(value, (ast.Dict, ast.Call)) and catalog.normalize(name) in _DB_KEYS:
+            # {"database": {"pool_size": 10}}: an application's own config tree
+            options(m, value, scope, key=f"{name}.", framework="app-config", pool=name, environment=environment)
     if engine is not None:
         credentials = next((v for k, v in zip(node.keys, node.values)
                             if isinstance(k, ast.Constant) and k.value == "credentials"), None)
@@ -247,6 +251,9 @@ def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | Non
                 m.keyword(key=f"credentials.{name}", canonical="min_idle" if name == "minsize" else "max_size",
                           unit=None, framework="tortoise", pool=f"tortoise@{node.lineno}", value_node=item, scope=scope,
                           key_node=key_node, environment=environment)
+
+
+_DB_KEYS = {"database", "db", "sqlalchemy", "postgres", "postgresql", "mysql", "rdb", "orm", "primary", "replica"}
 
 
 def is_database_url(text: str) -> bool:
@@ -291,3 +298,41 @@ def _url_framework(text: str, key: str) -> str:
     if scheme.startswith("mongodb"):
         return "mongodb"
     return "url"
+
+
+def url_fstring(m: Module, node: ast.JoinedStr, scope: Scope, environment: str | None) -> None:
+    """Pool parameters in an f-string URL: `f"postgresql://{host}/db?pool_max_conns={SIZE}"`."""
+    text, expressions = "", {}
+    for index, part in enumerate(node.values):
+        if isinstance(part, ast.Constant):
+            text += str(part.value)
+        elif isinstance(part, ast.FormattedValue):
+            token = f"\x00{index}\x00"
+            expressions[token] = part.value
+            text += token
+    if "?" not in text or not is_database_url(text):
+        return
+    start = m.code.start(node)
+    written = m.code.text[start : m.code.end(node)]
+    for match in _QUERY_PARAM.finditer(text, text.index("?")):
+        key, value = match.group(1), match.group(2)
+        canonical = URL_PARAMS.get(key.lower())
+        if canonical is None:
+            continue
+        common = dict(key=key, canonical=canonical, framework=_url_framework(text, key.lower()),
+                      pool=f"url@{node.lineno}", environment=environment,
+                      unit="s" if canonical == "acquire_timeout" else None)
+        if value in expressions:
+            m.keyword(value_node=expressions[value], scope=scope, **common)  # type: ignore[arg-type]
+            continue
+        number = parse_number(value)
+        if number is None:
+            continue
+        pair = f"{key}={value}"
+        if written.count(pair) == 1:
+            at = start + written.index(pair) + len(key) + 1
+            span = Span(at, at + len(value))
+            val = Val(Provenance.LITERAL, number, number, span)
+        else:  # written with escapes or twice: reported, but not editable
+            span, val = m.code.span(node), Val(Provenance.LITERAL, number, number)
+        m.out.emit_at(span=span, raw=value, val=val, **common)  # type: ignore[arg-type]

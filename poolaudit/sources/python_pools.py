@@ -15,6 +15,10 @@ def call(m: Module, node: ast.Call, scope: Scope, env: str | None, container: st
     for keyword in node.keywords:  # app.config.update(SQLALCHEMY_ENGINE_OPTIONS={...})
         if keyword.arg in python_config.CONFIG_NAMES:
             python_config.config_name(m, keyword.arg, keyword, keyword.value, scope, env, container)
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault" and len(node.args) == 2:
+        key = node.args[0]  # app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {...})
+        if isinstance(key, ast.Constant) and key.value in python_config.CONFIG_NAMES:
+            python_config.config_name(m, key.value, key, node.args[1], scope, env, container)
     name = dotted(node.func)
     if not name:
         return

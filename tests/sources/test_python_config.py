@@ -326,3 +326,40 @@ def test_pool_id_groups_one_call() -> None:
     )
     pools = [(s.key, s.pool) for s in python.extract("app/db.py", text).settings]
     assert pools == [("pool_size", "create_engine@2"), ("max_overflow", "create_engine@2"), ("pool_size", "create_engine@3")]
+
+
+MORE_CASES = [
+    pytest.param(
+        """
+        POOL = 15
+        URL = f"postgresql://{host}/db?pool_max_conns={POOL}&pool_min_conns=2"
+        """,
+        [
+            E(2, "POOL", "pool_max_conns", "max_size", 15, origin=(1, "15"), framework="pgx", column=48),
+            E(2, "2", "pool_min_conns", "min_idle", 2, framework="pgx", column=69, origin=(2, "2", 69)),
+        ],
+        id="fstring-url",
+    ),
+    pytest.param(
+        """
+        CONFIG = {
+            "database": {"url": URL, "pool_size": 12},
+            "redis": {"pool_size": 50},
+        }
+        """,
+        [E(2, "12", "database.pool_size", "max_size", 12, framework="app-config")],
+        id="nested-database-dict",
+    ),
+    pytest.param(
+        """
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 9})
+        """,
+        [E(1, "9", "SQLALCHEMY_ENGINE_OPTIONS.pool_size", "max_size", 9, framework=FSA)],
+        id="config-setdefault",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), MORE_CASES)
+def test_more_config_forms(text: str, want: list[E]) -> None:
+    check(text, want, "app/settings.py")
