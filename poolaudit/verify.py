@@ -130,15 +130,14 @@ def _records(old: Extraction, new: Extraction, expects: list[Expect], ranges: di
     for record in new_records:
         pending.setdefault(_identity(record, edits, False), []).append(record)
     reached: set[Edit] = set()
+    for expect in expects:
+        if expect.insertion:
+            # What the added text defines: the new setting, and its env assignment if any.
+            _take_inserted(pending, expect, ranges[expect.edit])
+            reached.add(expect.edit)
     for record in old_records:
-        inserted = _inserted_for(record, by_edit)
-        if inserted is not None:
-            match = _take_inserted(pending, inserted, ranges[inserted.edit], record)
-            if match is None:
-                raise VerifyError(f"the added text does not set {record.key}")
-            _check_value(match, inserted)
-            reached.add(inserted.edit)
-            continue
+        if _replaced_default(record, expects):
+            continue  # the library default the insertion replaces
         candidates = pending.get(_identity(record, edits, True))
         if not candidates:
             raise VerifyError(f"after the edit, {_name(record)} is no longer found where it was")
@@ -171,33 +170,26 @@ def _aim(setting: Setting) -> tuple[str, str, str, int, int]:
     return (setting.key, setting.canonical, setting.pool, setting.line, setting.column)
 
 
-def _inserted_for(record: Setting | EnvDef | Symbol, by_edit: dict[Edit, Expect]) -> Expect | None:
-    if not isinstance(record, Setting) or record.provenance is not Provenance.LIBRARY_DEFAULT:
-        return None
-    if record.insertion is None:
-        return None
-    for edit, expect in by_edit.items():
-        if expect.insertion and edit.start == record.insertion.offset and expect.canonical == record.canonical:
-            if expect.pool == record.pool:
-                return expect
-    return None
+def _replaced_default(record: Setting | EnvDef | Symbol, expects: list[Expect]) -> bool:
+    if not isinstance(record, Setting) or record.provenance is not Provenance.LIBRARY_DEFAULT or record.insertion is None:
+        return False
+    offset = record.insertion.offset
+    return any(e.insertion and e.edit.start == offset and e.canonical == record.canonical for e in expects)
 
 
-def _take_inserted(
-    pending: dict[tuple[Any, ...], list[Setting | EnvDef | Symbol]],
-    expect: Expect,
-    where: tuple[int, int],
-    old: Setting,
-) -> Setting | None:
+def _take_inserted(pending: dict[tuple[Any, ...], list[Setting | EnvDef | Symbol]], expect: Expect, where: tuple[int, int]) -> None:
+    found: list[Setting] = []
     for group in pending.values():
-        for record in group:
-            if not isinstance(record, Setting) or record.span is None:
+        for record in list(group):
+            span = _span_of(record)
+            if span is None or not (where[0] <= span[0] and span[1] <= where[1]):
                 continue
-            if where[0] <= record.span.start and record.span.end <= where[1] and record.canonical == old.canonical:
-                if record.pool == old.pool and record.environment == old.environment:
-                    group.remove(record)
-                    return record
-    return None
+            group.remove(record)
+            if isinstance(record, Setting) and record.canonical == expect.canonical and record.pool == expect.pool:
+                found.append(record)
+    if len(found) != 1:
+        raise VerifyError(f"the added text does not set {expect.canonical} for this pool")
+    _check_value(found[0], expect)
 
 
 def _check_value(record: Setting | EnvDef | Symbol, expect: Expect) -> None:

@@ -224,3 +224,65 @@ def test_symlinked_file_is_not_written_through(service: Path, tmp_path: Path) ->
     assert shared.read_bytes() == b"DB_POOL_SIZE=3\n"
     assert (service / ".env").is_symlink()
     assert report.written == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "after", "template", "key", "pool", "expected"),
+    [
+        pytest.param(
+            "src/main/resources/application.yml",
+            "spring:\n  datasource:\n    hikari:\n      minimum-idle: 2\n      connection-timeout: 30000\nother: x\n",
+            "30000", "\n      maximum-pool-size: {value}", "spring.datasource.hikari.maximum-pool-size",
+            "spring.datasource.hikari",
+            "spring:\n  datasource:\n    hikari:\n      minimum-idle: 2\n      connection-timeout: 30000\n"
+            "      maximum-pool-size: 10\nother: x\n",
+            id="spring-hikari-block-gets-the-key-at-its-indentation",
+        ),
+        pytest.param(
+            "config.toml", "[database]\nurl = \"postgres://db/app\"\npool_timeout = 30\n\n[cache]\nsize = 2\n",
+            "30", "\npool_size = {value}", "database.pool_size", "database",
+            "[database]\nurl = \"postgres://db/app\"\npool_timeout = 30\npool_size = 10\n\n[cache]\nsize = 2\n",
+            id="toml-table-gets-the-key-after-its-last-key",
+        ),
+    ],
+)
+def test_missing_setting_added_in_the_files_style(
+    service: Path, rel: str, text: str, after: str, template: str, key: str, pool: str, expected: str
+) -> None:
+    """A source that reports a library default with an insertion point gets the key added there
+    (built by hand here: the setting a YAML or TOML source would report)."""
+    from poolaudit.model import Insertion
+
+    make_tree(service, {"pom.xml": "<p/>", rel: text})
+    result, loaded = audited(service)
+    offset = text.index(after) + len(after)
+    missing = Setting(
+        path=rel, line=1, column=1, span=None, kind=rel.rsplit(".", 1)[-1].replace("yml", "yaml"), framework="spring",
+        key=key, canonical="max_size", raw="", value=8, provenance=Provenance.LIBRARY_DEFAULT,
+        pool=pool, insertion=Insertion(rel, offset, template),
+    )
+    result.settings.append(missing)
+    result.findings = [_finding(missing)]
+    report = fix.apply(fix.plan(result, loaded), write=True)
+    assert report.refused == []
+    assert [(c.key, c.old, c.new) for c in report.changes] == [(key, "", "10")]
+    assert (service / rel).read_text() == expected
+
+
+def test_an_insertion_that_adds_the_wrong_key_is_refused(service: Path) -> None:
+    from poolaudit.model import Insertion
+
+    text = "[database]\npool_timeout = 30\n"
+    make_tree(service, {"config.toml": text})
+    result, loaded = audited(service)
+    missing = Setting(
+        path="config.toml", line=1, column=1, span=None, kind="toml", framework="app-config", key="database.pool_size",
+        canonical="max_size", raw="", value=5, provenance=Provenance.LIBRARY_DEFAULT, pool="database",
+        insertion=Insertion("config.toml", text.index("30") + 2, "\nmax_overflow = {value}"),
+    )
+    result.findings = [_finding(missing)]
+    report = fix.apply(fix.plan(result, loaded), write=True)
+    assert report.changes == []
+    ((_, reason),) = report.refused
+    assert reason.startswith("cannot fix safely: ")
+    assert (service / "config.toml").read_text() == text
