@@ -85,7 +85,7 @@ def audit(
             extraction = file.extraction
             if extraction is None:
                 continue
-            service = services.service(file.ref.rel)
+            service = _service_name(policy, services, file.ref.rel)
             implied = environments.from_path(file.ref.rel)
             if reported:
                 settings.extend(
@@ -110,9 +110,21 @@ def audit(
             symbols.extend(dataclasses.replace(s, path=place(s.path), service=service) for s in extraction.symbols)
             if reported:
                 suppressions.extend(dataclasses.replace(s, path=place(s.path)) for s in extraction.suppressions)
+    include = set(getattr(policy, "include", None) or [])
+    # Redis and Celery pools are listed only when the policy opts in to them.
+    settings = [s for s in settings if s.framework not in ("redis", "celery") or s.framework in include]
     result.settings = resolve(settings, env, symbols)
     result.findings = check(result.settings, result.skipped, suppressions, policy)
     return result
+
+
+def _service_name(policy: Any, services: ServiceMap, rel: str) -> str:
+    from poolaudit.policy import service_name
+
+    default = services.service(rel)
+    if not getattr(policy, "services", None):
+        return default
+    return service_name(policy, services.folder(rel), default)
 
 
 def _excluder(policy: Any) -> Callable[[str], bool]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from poolaudit import environments, rules
 from poolaudit.errors import PolicyError
 from poolaudit.model import Finding, Setting, Severity, Skipped, Span, Suppression
+from poolaudit.resolve import is_documentation
 
 if TYPE_CHECKING:
     from poolaudit.policy import Policy
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 OPT_IN = frozenset({"redis", "celery"})  # pool kinds checked only when the policy includes them
 # Env files that document variables rather than set them for a deployment (resolve.py reads
 # them the same way): their values are examples, not what any environment runs.
-DOCUMENTATION = (".example", ".sample", ".template", ".dist", ".defaults", ".default")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
@@ -94,7 +94,7 @@ def _pools(settings: list[Setting], policy: Policy) -> tuple[list[_View], set[tu
             or setting.environment in skip
             or effective in skip
             or (setting.framework in OPT_IN and setting.framework not in included)
-            or (setting.kind == "env" and _documentation(setting.path))
+            or (setting.kind == "env" and is_documentation(setting.path))
             # A value written once and inherited by named environments (a Rails `default:`
             # anchor) is checked in each of them, not again as a value of no environment.
             or (setting.environment == "any" and _place(setting) in named)
@@ -127,11 +127,6 @@ def _pools(settings: list[Setting], policy: Policy) -> tuple[list[_View], set[tu
 
 def _place(setting: Setting) -> tuple[str, int, int, str]:
     return (setting.path, setting.line, setting.column, setting.canonical)
-
-
-def _documentation(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1].lower()
-    return name.endswith(DOCUMENTATION) or name.startswith(tuple(f"env{suffix}" for suffix in DOCUMENTATION))
 
 
 def _one_per_written_value(findings: list[Finding]) -> list[Finding]:

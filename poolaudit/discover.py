@@ -185,8 +185,15 @@ class ServiceMap:
         self._cache: dict[str, str] = {}
 
     def service(self, rel: str) -> str:
+        return self._service_of(rel.rpartition("/")[0])
+
+    def folder(self, rel: str) -> str:
+        """The service root folder of a path, relative to the scanned root ("" for the root)."""
         folder = rel.rpartition("/")[0]
-        return self._service_of(folder)
+        name = self._service_of(folder)
+        while folder and folder.rsplit("/", 1)[-1] != name:
+            folder = folder.rpartition("/")[0]
+        return folder
 
     def _service_of(self, folder: str) -> str:
         cached = self._cache.get(folder)

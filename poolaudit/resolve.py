@@ -26,9 +26,10 @@ _ENV_ORDER = {
 }
 
 
-def _is_documentation(path: str) -> bool:
+def is_documentation(path: str) -> bool:
+    """`.env.example`, `env.sample` ...: files that document variables, not deploy them."""
     name = path.rsplit("/", 1)[-1].lower()
-    return name.endswith(_DOC_SUFFIXES) or name.startswith(("env.sample", "env.example"))
+    return name.endswith(_DOC_SUFFIXES) or name.startswith(tuple(f"env{suffix}" for suffix in _DOC_SUFFIXES))
 
 
 def _is_env_file(path: str) -> bool:
@@ -56,7 +57,7 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
     """Settings with `value`, `provenance`, `env_file` and `origin` filled in across files."""
     env_by_service: dict[tuple[str, str], list[EnvDef]] = defaultdict(list)
     for d in env:
-        if not _is_documentation(d.path) and d.value is not None:
+        if not is_documentation(d.path) and d.value is not None:
             env_by_service[(d.service, d.name.upper())].append(d)
     symbols_by_service: dict[tuple[str, str], list[Symbol]] = defaultdict(list)
     for s in symbols:

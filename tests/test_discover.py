@@ -73,3 +73,11 @@ def test_service_is_the_nearest_folder_with_a_manifest(fs: FakeFilesystem) -> No
     assert services.service("services/payments-api/deploy/helm/payments/values.yaml") == "payments-api"
     assert services.service("services/ledger/src/main/resources/application.yml") == "ledger"
     assert services.service("README.md") == "mono"
+
+
+def test_service_folder_is_the_manifest_folder(fs: FakeFilesystem) -> None:
+    root = Path("/mono")
+    fs.create_file(root / "services" / "payments-api" / "pyproject.toml")
+    services = ServiceMap(root)
+    assert services.folder("services/payments-api/src/app/db.py") == "services/payments-api"
+    assert services.folder("README.md") == ""

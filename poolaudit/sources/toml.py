@@ -105,6 +105,8 @@ def _settings(file: _File, keys: Path, start: int, end: int) -> list[Setting]:
     names = [k for k in keys if isinstance(k, str)]
     if not names or isinstance(keys[-1], int):
         return []  # array elements are lists of things, never one pool's setting
+    if names[:2] == ["tool", "poolaudit"]:
+        return []  # poolaudit's own policy (budgets, bounds), not a service's configuration
     rocket = (
         len(names) == 4
         and normalize(names[1]) == "databases"

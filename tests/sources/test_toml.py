@@ -436,3 +436,13 @@ def test_prefilter_admits_every_spelling() -> None:
     for param in SPELLINGS:
         data = param.values[0].encode()
         assert any(literal in data for literal in toml.LITERALS), param.id
+
+
+def test_poolaudit_policy_in_pyproject_is_not_a_setting() -> None:
+    text = (
+        '[tool.poolaudit]\nextends = "default"\n[[tool.poolaudit.databases]]\nname = "core"\n'
+        "max_connections = 100\n[tool.poolaudit.pools]\nmax_size = 50\n"
+        "[tool.orders.database]\npool_size = 12\n"
+    )
+    found = toml.extract("pyproject.toml", text)
+    assert [(s.key, s.written) for s in found.settings] == [("tool.orders.database.pool_size", 12)]
