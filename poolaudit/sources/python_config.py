@@ -179,8 +179,7 @@ def django(m: Module, path: list[str], key_node: ast.AST, value: ast.expr, scope
     depth = len(path)
     if depth <= 1:
         items = dict_items(m, value, scope) or []
-        if depth == 1 and any(k == "ENGINE" and isinstance(v, ast.Constant) and "sqlite" in str(v.value)
-                              for k, _, v in items):
+        if depth == 1 and isinstance(value, ast.Dict) and _sqlite_alias(value):
             return  # no server: no pool worth auditing
         for name, name_node, item in items:
             django(m, [*path, name], name_node, item, scope, environment)
@@ -234,6 +233,10 @@ def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | Non
         name = key.value
         if name in CONFIG_NAMES:
             config_name(m, name, key, value, scope, environment, container)
+        elif name in DJANGO_KEYS and not _sqlite_alias(node):  # an alias built elsewhere: `return {...}`
+            canonical, unit = DJANGO_KEYS[name]
+            m.keyword(key=name, canonical=canonical, unit=unit, framework="django", pool="django", value_node=value,
+                      scope=scope, key_node=key, environment=environment)
         elif (match := _PREFIXED.fullmatch(name)) is not None:
             canonical, unit = ENGINE_KEYWORDS[match.group(2)]
             m.keyword(key=name, canonical=canonical, unit=unit, framework="sqlalchemy", pool=match.group(1).rstrip("."),
@@ -254,6 +257,11 @@ def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | Non
 
 
 _DB_KEYS = {"database", "db", "sqlalchemy", "postgres", "postgresql", "mysql", "rdb", "orm", "primary", "replica"}
+
+
+def _sqlite_alias(node: ast.Dict) -> bool:
+    return any(isinstance(k, ast.Constant) and k.value == "ENGINE" and isinstance(v, ast.Constant)
+               and "sqlite" in str(v.value) for k, v in zip(node.keys, node.values))
 
 
 def is_database_url(text: str) -> bool:

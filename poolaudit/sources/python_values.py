@@ -312,6 +312,8 @@ class Evaluator:
                 return replace(inner, value=int(inner.value), written=int(inner.value))
             if last in ("ceil", "floor", "round", "abs") and inner.known:
                 return self._computed(node, [node.args[0]], scope, depth)
+            if not inner.known and inner.names == ():
+                return replace(inner, note=self.code.raw(node))
             return inner
         lookup = self._env_lookup(node, qualified)
         if lookup is not None:

@@ -363,3 +363,18 @@ MORE_CASES = [
 @pytest.mark.parametrize(("text", "want"), MORE_CASES)
 def test_more_config_forms(text: str, want: list[E]) -> None:
     check(text, want, "app/settings.py")
+
+
+def test_django_keys_in_a_dict_built_elsewhere() -> None:
+    text = source(
+        """
+        def configure_databases(*, conn_max_age: int = 60) -> dict:
+            return {"default": {**dj_database_url.parse(URL), "CONN_MAX_AGE": conn_max_age}}
+        DATABASES["default"].update({"CONN_HEALTH_CHECKS": True})
+        """
+    )
+    settings = python.extract("app/settings/production.py", text).settings
+    assert [(s.line, s.key, s.canonical, s.value, s.framework) for s in settings] == [
+        (2, "CONN_MAX_AGE", "recycle", 60, "django"),
+        (3, "CONN_HEALTH_CHECKS", "pre_ping", True, "django"),
+    ]
