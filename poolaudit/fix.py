@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from poolaudit import splice
+from poolaudit import environments, splice
 from poolaudit.discover import kind_of
 from poolaudit.errors import FixError
 from poolaudit.model import Finding, Origin, Provenance, Result, Setting, Value
@@ -101,7 +101,7 @@ def plan(result: Result, policy: Any = None) -> FixPlan:
         setting = finding.setting
         if setting is None or finding.fix_to is None:
             continue
-        reason = _unfixable(setting)
+        reason = _unfixable(setting) or _test_origin(result, setting)
         if reason:
             fix_plan.refused.append((finding, reason))
             continue
@@ -148,6 +148,16 @@ def _unfixable(setting: Setting) -> str | None:
         return None if setting.insertion is not None else "cannot fix safely: no place to add the setting"
     if setting.origin is None:
         return COMPUTED
+    return None
+
+
+def _test_origin(result: Result, setting: Setting) -> str | None:
+    """A production setting whose value comes from a test-only file is not fixed there."""
+    origin = setting.origin
+    if origin is None or origin.path == setting.path or setting.provenance is Provenance.LIBRARY_DEFAULT:
+        return None
+    if environments.from_path(locate(result, origin.path)[1]) == "test":
+        return f"the value is set in test-only configuration ({origin.path}); not edited"
     return None
 
 
@@ -272,7 +282,12 @@ def apply(fix_plan: FixPlan, *, write: bool = True) -> FixReport:
 def _new_content(file_plan: FilePlan) -> bytes:
     before = file_plan.snap.text
     after = splice.apply(before, [e.edit for e in file_plan.edits])
-    verify(file_plan.kind, file_plan.rel, before, after, [e.expect for e in file_plan.edits])
+    try:
+        verify(file_plan.kind, file_plan.rel, before, after, [e.expect for e in file_plan.edits])
+    except VerifyError:
+        raise
+    except Exception as exc:  # a reader that trips over the edited text: refuse, never write
+        raise VerifyError(f"the edited file could not be checked ({type(exc).__name__}: {exc})") from exc
     try:
         return file_plan.snap.encode(after)
     except UnicodeEncodeError as exc:

@@ -286,3 +286,10 @@ def test_an_insertion_that_adds_the_wrong_key_is_refused(service: Path) -> None:
     ((_, reason),) = report.refused
     assert reason.startswith("cannot fix safely: ")
     assert (service / "config.toml").read_text() == text
+
+
+def test_a_value_set_in_a_test_only_file_is_not_edited_there(service: Path) -> None:
+    setting = _setting(path="app/db.py", origin=Origin("tests/.env", Span(13, 14), 1, 14), environment="production")
+    finding = _finding(setting)
+    plan = fix.plan(Result(settings=[setting], findings=[finding], roots=[str(service)]))
+    assert plan.refused == [(finding, "the value is set in test-only configuration (tests/.env); not edited")]
