@@ -187,3 +187,47 @@ def test_a_folder_outside_git_is_reported(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not inside a git repository" in result.stdout
     assert (folder / ".env").read_bytes() == b"DB_POOL_SIZE=2\n"
+
+
+def test_a_repository_without_commits_is_a_clear_outcome(tmp_path: Path) -> None:
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / ".env").write_bytes(b"DB_POOL_SIZE=2\n")
+    result = runner.invoke(app, ["fix", "--commit", str(repo)])
+    assert result.exit_code == 2
+    assert "no commits yet" in result.stdout
+    assert (repo / ".env").read_bytes() == b"DB_POOL_SIZE=2\n"
+
+
+def test_a_detached_head_stays_detached(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "svc", FILES)
+    git(repo, "checkout", "-q", "--detach")
+    head = git(repo, "rev-parse", "HEAD")
+    result = runner.invoke(app, ["fix", "--commit", str(repo)])
+    assert "created" in result.stdout, result.output
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert subprocess.run(["git", "symbolic-ref", "-q", "HEAD"], cwd=repo).returncode == 1  # still detached
+    assert git(repo, "rev-parse", f"{BRANCH}^") == head
+
+
+def test_a_shallow_clone(tmp_path: Path) -> None:
+    origin = make_repo(tmp_path / "origin", FILES)
+    (origin / "README.md").write_bytes(b"# svc\nmore\n")
+    git(origin, "commit", "-q", "-am", "second")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)], check=True)
+    result = runner.invoke(app, ["fix", "--commit", str(clone)])
+    assert "created" in result.stdout, result.output
+    assert git(clone, "show", f"{BRANCH}:.env") == "DB_POOL_SIZE=10\n"
+
+
+def test_base_option_builds_from_another_commit(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "svc", FILES)
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / ".env").write_bytes(b"DB_POOL_SIZE=30\n")
+    git(repo, "commit", "-q", "-am", "raise by hand")
+    result = runner.invoke(app, ["fix", "--commit", "--base", first, str(repo)])
+    assert "created" in result.stdout, result.output
+    assert git(repo, "rev-parse", f"{BRANCH}^").strip() == first
+    assert git(repo, "show", f"{BRANCH}:.env") == "DB_POOL_SIZE=10\n"  # from the base, not from HEAD
