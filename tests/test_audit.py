@@ -1,0 +1,191 @@
+"""The audit pipeline end to end: discovery, bad input, hook mode, resolution, services."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from poolaudit import policy as policy_mod
+from poolaudit.audit import audit
+from poolaudit.model import Provenance
+
+GOOD_ENV = "DB_POOL_SIZE=20\n"
+
+
+def _policy(root: Path) -> policy_mod.Policy:
+    return policy_mod.load(None, root)
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
+def _git_init(root: Path) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "init"], cwd=root, check=True)
+
+
+BAD_INPUT = {
+    "config/broken.yml": ("spring:\n  datasource:\n    hikari:\n      maximum-pool-size: [1, 2\n", "does not parse"),
+    "config/broken.toml": ("[database]\npool_size = = 5\n", "does not parse"),
+    "broken/.env": ("DB_POOL_SIZE=5\nthis line is not an assignment\n", "does not parse"),
+    "config/broken.properties": (
+        "spring.datasource.hikari.maximum-pool-size=${DB_POOL\\u00zz\n",
+        "does not parse",
+    ),
+    "config/binary.yml": (b"pool:\x00\x01\x02\x00", "binary file"),
+    "config/latin1.yml": ("database:\n  pool_size: 5  # caf\xe9\n".encode("latin-1"), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("git", [False, True], ids=["walk", "git"])
+def test_bad_input_is_listed_as_skipped_and_the_scan_goes_on(tmp_path: Path, git: bool) -> None:
+    root = tmp_path / "svc"
+    files: dict[str, str | bytes] = {rel: content for rel, (content, _) in BAD_INPUT.items()}
+    files["pyproject.toml"] = '[project]\nname = "svc"\n'
+    files[".env.production"] = GOOD_ENV
+    files["config/empty.yml"] = ""
+    _write(root, files)
+    outside = tmp_path / "outside.yml"
+    outside.write_text("database:\n  pool_size: 1\n")
+    os.symlink(outside, root / "config" / "link.yml")
+    if git:
+        _git_init(root)
+    result = audit([root], _policy(root))
+    reasons = {s.path: s.reason for s in result.skipped}
+    for rel, (_, expected) in BAD_INPUT.items():
+        assert expected in reasons.get(rel, ""), (rel, reasons)
+    assert "symlink pointing outside" in reasons["config/link.yml"]
+    assert "config/empty.yml" not in reasons
+    # The rest of the scan went on: the good env file was read.
+    assert [(s.path, s.key, s.value) for s in result.settings if s.path == ".env.production"] == [
+        (".env.production", "DB_POOL_SIZE", 20)
+    ]
+
+
+def test_parse_errors_carry_their_line(tmp_path: Path) -> None:
+    _write(tmp_path, {"config/app.yaml": "database:\n  pool_size: 5\n  bad: [\n"})
+    result = audit([tmp_path], _policy(tmp_path))
+    (skipped,) = result.skipped
+    assert skipped.path == "config/app.yaml"
+    assert skipped.line is not None and skipped.line >= 3
+
+
+def test_unreadable_file_is_skipped() -> None:
+    from pyfakefs.fake_filesystem_unittest import Patcher
+
+    loaded = _policy(Path.cwd())
+    # pyfakefs acting as an ordinary user, so that permissions hold even when tests run as root.
+    with Patcher(allow_root_user=False) as patcher:
+        assert patcher.fs is not None
+        root = Path("/svc")
+        patcher.fs.create_file(root / ".env", contents="DB_POOL_SIZE=3\n", st_mode=0o100000)
+        patcher.fs.create_file(root / ".env.production", contents="DB_POOL_SIZE=30\n")
+        result = audit([root], loaded)
+    assert [(s.path, s.reason.split(":")[0]) for s in result.skipped] == [(".env", "unreadable")]
+    assert [s.value for s in result.settings] == [30]
+
+
+def test_too_large_file_is_skipped(tmp_path: Path) -> None:
+    from poolaudit.scan import ScanOptions
+
+    _write(tmp_path, {"values.yaml": "database:\n  pool:\n    size: 3\n" + "# padding\n" * 200})
+    result = audit([tmp_path], _policy(tmp_path), ScanOptions(max_bytes=1000))
+    assert [s.path for s in result.skipped] == ["values.yaml"]
+    assert "too large" in result.skipped[0].reason
+
+
+def test_env_file_sets_the_value_of_a_placeholder(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pom.xml": "<project/>\n",
+            "src/main/resources/application.yml": (
+                "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: ${HIKARI_MAX:20}\n"
+            ),
+            ".env.production": "HIKARI_MAX=4\n",
+        },
+    )
+    result = audit([tmp_path], _policy(tmp_path))
+    (setting,) = [s for s in result.settings if s.kind == "yaml"]
+    assert (setting.written, setting.value, setting.provenance, setting.env_file) == (
+        20,
+        4,
+        Provenance.ENV_FILE,
+        ".env.production",
+    )
+    assert setting.origin is not None and setting.origin.path == ".env.production"
+    assert [(f.code, f.path, f.line) for f in result.findings if f.code == "PA101"] == [
+        ("PA101", "src/main/resources/application.yml", 4)
+    ]
+
+
+def test_hook_mode_reports_only_named_files_but_reads_the_service(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "svc"\n',
+            "app/db.py": (
+                "import os\nfrom sqlalchemy import create_engine\n\n"
+                'engine = create_engine(os.environ["DATABASE_URL"], pool_size=int(os.getenv("POOL_MAX", "20")),'
+                " pool_timeout=10)\n"
+            ),
+            ".env.production": "POOL_MAX=3\n",
+            "config/settings.toml": "[database]\npool_size = 2\n",
+        },
+    )
+    _git_init(tmp_path)
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = audit([Path("app/db.py")], _policy(tmp_path))
+    finally:
+        os.chdir(cwd)
+    assert {s.path for s in result.settings} == {"app/db.py"}
+    assert [(s.key, s.value, s.env_file) for s in result.settings] == [
+        ("pool_size", 3, ".env.production"),
+        ("pool_timeout", 10, None),
+    ]
+    assert [(f.code, f.path) for f in result.findings] == [("PA101", "app/db.py")]
+
+
+def test_files_of_unrelated_kinds_cost_nothing(tmp_path: Path) -> None:
+    _write(tmp_path, {"README.md": "DB_POOL_SIZE=1\n"})
+    result = audit([tmp_path / "README.md"], _policy(tmp_path))
+    assert (result.settings, result.findings, result.roots) == ([], [], [])
+
+
+def test_services_in_a_monorepo_and_policy_renames(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "services/pay/pyproject.toml": '[project]\nname = "pay"\n',
+            "services/pay/.env.production": "DB_POOL_SIZE=30\n",
+            "services/ledger/pom.xml": "<project/>\n",
+            "services/ledger/.env.production": "DB_POOL_SIZE=40\n",
+            ".poolaudit.yaml": "services:\n  services/pay:\n    name: payments-api\n",
+        },
+    )
+    result = audit([tmp_path], _policy(tmp_path))
+    assert sorted((s.service, s.value) for s in result.settings) == [("ledger", 40), ("payments-api", 30)]
+
+
+def test_several_roots_prefix_paths_with_the_root_as_given(tmp_path: Path) -> None:
+    _write(tmp_path, {"a/.env": "DB_POOL_SIZE=12\n", "b/.env": "DB_POOL_SIZE=13\n"})
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = audit([Path("a"), Path("b")], _policy(tmp_path))
+    finally:
+        os.chdir(cwd)
+    assert sorted((s.path, s.value) for s in result.settings) == [("a/.env", 12), ("b/.env", 13)]
