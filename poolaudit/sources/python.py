@@ -21,11 +21,13 @@ from bisect import bisect_left
 from poolaudit import environments
 from poolaudit.errors import SourceError
 from poolaudit.model import Extraction, Suppression
-from poolaudit.sources import python_classes, python_config
+from poolaudit.sources import python_classes, python_config, python_django, python_urls
 from poolaudit.sources.python_calls import identify
-from poolaudit.sources.python_emit import Code, Emitter, Module
+from poolaudit.sources.python_code import Code
+from poolaudit.sources.python_emit import Emitter, Module
 from poolaudit.sources.python_pools import call
-from poolaudit.sources.python_values import Evaluator, Scope, function_scope
+from poolaudit.sources.python_scopes import Scope, dotted, function_scope
+from poolaudit.sources.python_values import Evaluator
 
 KIND = "python"
 # A file holding none of these cannot hold a pool setting this source reports.  Tuned for
@@ -172,7 +174,7 @@ class _Visitor:
                 if not keys:
                     continue
                 if root.rsplit(".", 1)[-1] == "DATABASES":
-                    python_config.django(self.m, keys, target, value, scope, env)
+                    python_django.django(self.m, keys, target, value, scope, env)
                 elif len(keys) == 1 and keys[0] in python_config.CONFIG_NAMES:
                     python_config.config_name(self.m, keys[0], target, value, scope, env, container)
 
@@ -186,10 +188,10 @@ class _Visitor:
                     python_config.dict_literal(self.m, node, scope, env, container)
                 elif isinstance(node, ast.JoinedStr):
                     skip.update(id(v) for v in node.values)
-                    python_config.url_fstring(self.m, node, scope, env)
+                    python_urls.url_fstring(self.m, node, scope, env)
                 elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "://" in node.value:
                     if id(node) not in skip:
-                        python_config.url_string(self.m, node, env)
+                        python_urls.url_string(self.m, node, env)
 
 
 def _subscript_path(node: ast.Subscript) -> tuple[str, list[str]]:
@@ -202,8 +204,6 @@ def _subscript_path(node: ast.Subscript) -> tuple[str, list[str]]:
             return "", []
         keys.append(key.value)
         current = current.value
-    from poolaudit.sources.python_values import dotted
-
     return dotted(current), list(reversed(keys))
 
 

@@ -15,7 +15,8 @@ from dataclasses import replace
 from poolaudit import catalog, environments
 from poolaudit.model import Provenance, Symbol
 from poolaudit.sources.python_emit import Module
-from poolaudit.sources.python_values import Scope, Val, dotted
+from poolaudit.sources.python_scopes import Scope, dotted
+from poolaudit.sources.python_values import Val
 
 _DATACLASS_DECORATORS = {"dataclass", "define", "frozen", "mutable", "attrs", "s", "pydantic_dataclass"}
 _FIELD_CALLS = {"Field", "field", "attrib", "ib"}

@@ -1,113 +1,18 @@
-"""Positions and records for the Python source: character spans from `ast` positions, and the
-construction of `Setting` records (line, column, span, origin, insertion) from found values.
-
-`ast` reports columns as UTF-8 byte offsets within a line; settings carry character offsets
-into the decoded text, so every position goes through `Code.offset`.
-"""
+"""Records of the Python source: `Setting`s built from found values (line, column, span,
+origin, insertion), one per place and meaning, and the per-module context the parts share."""
 
 from __future__ import annotations
 
 import ast
-import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from poolaudit.model import Insertion, Origin, Provenance, Setting, Span, Value
-from poolaudit.sources.python_values import Evaluator, Scope, Val
+from poolaudit.model import Provenance, Setting, Span, Value
+from poolaudit.sources.python_code import Code
+from poolaudit.sources.python_scopes import Scope, dotted
+from poolaudit.sources.python_values import Evaluator, Val
 
-# The tokenizer's newlines: \r\n, lone \r and \n (not the extra ones str.splitlines knows).
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_STRING_PREFIX = re.compile(r"[rRuUbBfF]{0,2}")
-RAW_LIMIT = 200  # a computed expression is shown, not copied whole
-
-
-class Code:
-    """A module's text with its line starts: `ast` positions -> character offsets."""
-
-    def __init__(self, path: str, text: str) -> None:
-        self.path = path
-        self.text = text
-        self.starts = [0]
-        self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
-        self._ascii = text.isascii()
-
-    def offset(self, lineno: int, col: int) -> int:
-        start = self.starts[lineno - 1]
-        if self._ascii or col == 0:
-            return start + col
-        end = self.starts[lineno] if lineno < len(self.starts) else len(self.text)
-        prefix = self.text[start:end].encode("utf-8", "surrogatepass")[:col]
-        return start + len(prefix.decode("utf-8", "ignore"))
-
-    def start(self, node: ast.AST) -> int:
-        return self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-
-    def end(self, node: ast.AST) -> int:
-        return self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
-
-    def span(self, node: ast.AST) -> Span:
-        return Span(self.start(node), self.end(node))
-
-    def raw(self, node: ast.AST, limit: int = RAW_LIMIT) -> str:
-        start, end = self.start(node), self.end(node)
-        if end - start > limit:
-            return self.text[start : start + limit - 1] + "…"
-        return self.text[start:end]
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a character offset."""
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-    def column(self, node: ast.AST) -> int:
-        return self.line_col(self.start(node))[1]
-
-    def inner_string(self, node: ast.Constant) -> Span | None:
-        """The span of a string literal's text without prefix and quotes, when the text as
-        written is exactly the value (no escapes, no implicit concatenation): what a fix edits."""
-        start, end = self.start(node), self.end(node)
-        raw = self.text[start:end]
-        prefix = _STRING_PREFIX.match(raw)
-        p = prefix.end() if prefix else 0
-        quote = raw[p : p + 3] if raw[p : p + 3] in ('"""', "'''") else raw[p : p + 1]
-        if quote not in ('"', "'", '"""', "'''") or not raw.endswith(quote) or len(raw) < p + 2 * len(quote):
-            return None
-        inner = Span(start + p + len(quote), end - len(quote))
-        if self.text[inner.start : inner.end] != node.value:
-            return None
-        return inner
-
-    def origin(self, span: Span | None) -> Origin | None:
-        if span is None:
-            return None
-        line, column = self.line_col(span.start)
-        return Origin(self.path, span, line, column)
-
-    def insertion(self, call: ast.Call, keyword: str) -> Insertion | None:
-        """Where `keyword=<value>` goes in `call`, in the call's own layout: after the last
-        argument, on its own line (with the arguments' indentation) when the call puts one
-        argument per line, else after `, `."""
-        close = self.end(call) - 1
-        if self.text[close : close + 1] != ")":
-            return None
-        parts: list[ast.AST] = [*call.args, *call.keywords]
-        if not parts:
-            return Insertion(self.path, close, keyword + "={value}")
-        last = max(parts, key=self.end)
-        last_end = self.end(last)
-        if call.lineno == call.end_lineno:
-            return Insertion(self.path, last_end, ", " + keyword + "={value}")
-        last_start = self.start(last)
-        line_start = self.starts[last.lineno - 1]  # type: ignore[attr-defined]
-        indent = self.text[line_start:last_start]
-        if indent.strip():
-            return Insertion(self.path, last_end, ", " + keyword + "={value}")
-        between = self.text[last_end:close]
-        if between.lstrip(" \t").startswith(","):
-            comma = last_end + between.index(",") + 1
-            return Insertion(self.path, comma, "\n" + indent + keyword + "={value},")
-        return Insertion(self.path, last_end, ",\n" + indent + keyword + "={value}")
+Items = list[tuple[str, ast.expr, ast.expr]]  # a dict's (key, key node, value node)
 
 
 class Emitter:
@@ -267,3 +172,49 @@ class Module:
             key=key, canonical=canonical, framework=framework, pool=pool, value_node=value_node,
             val=val, key_node=key_node, environment=environment, unit=unit, note=note,
         )
+
+    def dict_items(self, node: ast.expr | None, scope: Scope) -> Items | None:
+        """The literal items of a dict expression (a literal, `dict(k=v)`, or a name bound once
+        to one), skipping `**unknown` parts; None when it is not such a dict."""
+        found = self.items(node, scope)
+        return None if found is None else found[0]
+
+    def items(self, node: ast.expr | None, scope: Scope) -> tuple[Items, bool] | None:
+        """(items, complete): `complete` is False when some `**part` could not be read.
+        Names read this way count as consumed."""
+        if isinstance(node, ast.Name):
+            bound = _bound_once(node.id, scope)
+            if bound is None:
+                return None
+            self.consumed.add(node.id)
+            return self.items(bound, scope)
+        if isinstance(node, ast.Dict):
+            items: Items = []
+            complete = True
+            for key, value in zip(node.keys, node.values):
+                if key is None:  # {**other, ...}
+                    nested = self.items(value, scope)
+                    if nested is None:
+                        complete = False
+                    else:
+                        items.extend(nested[0])
+                        complete = complete and nested[1]
+                elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    items.append((key.value, key, value))
+                else:
+                    complete = False
+            return items, complete
+        if isinstance(node, ast.Call) and dotted(node.func) == "dict" and not node.args:
+            return [(k.arg, k, k.value) for k in node.keywords if k.arg], all(k.arg for k in node.keywords)
+        return None
+
+
+def _bound_once(name: str, scope: Scope | None) -> ast.expr | None:
+    while scope is not None:
+        if name in scope.assigns:
+            nodes = scope.assigns[name]
+            if len(nodes) != 1 or name in scope.mutated:
+                return None
+            return nodes[0]
+        scope = scope.parent
+    return None

@@ -8,7 +8,7 @@ import ast
 from poolaudit.sources import python_config
 from poolaudit.sources.python_calls import PoolCall, identify, is_sqlite
 from poolaudit.sources.python_emit import Module
-from poolaudit.sources.python_values import Scope, dotted
+from poolaudit.sources.python_scopes import Scope, dotted
 
 
 def call(m: Module, node: ast.Call, scope: Scope, env: str | None, container: str | None) -> None:
@@ -56,7 +56,7 @@ def _is_sqlite(m: Module, node: ast.Call, found: PoolCall, scope: Scope) -> bool
         first = url.values[0] if url.values else None
         return isinstance(first, ast.Constant) and is_sqlite(str(first.value))
     if found.family == "engine_from_config":
-        items = python_config.dict_items(m, url, scope) or []
+        items = m.dict_items(url, scope) or []
         return any(key.endswith("url") and is_sqlite(m.values.eval(value, scope).text) for key, _, value in items)
     return is_sqlite(m.values.eval(url, scope).text)
 
