@@ -27,7 +27,15 @@ def _value(change: Change) -> str:
 
 def _where(change: Change) -> str:
     envs = [e for e in change.environments if e != "any"]
-    return f" [{', '.join(envs)}]" if envs else ""
+    where = f" [{', '.join(envs)}]" if envs else ""
+    elsewhere = [s for s in change.settings if s[0] != change.path or s[1] != change.line]
+    if elsewhere or len(change.settings) > 1:
+        # One written value feeding several settings: name each one the edit changes.
+        here = (change.path, change.line)
+        where += "; used by " + ", ".join(
+            key if (path, line) == here else f"{path}:{line} {key}" for path, line, key in change.settings
+        )
+    return where
 
 
 def left(report: FixReport) -> list[tuple[Finding, str]]:
