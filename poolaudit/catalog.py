@@ -31,7 +31,7 @@ HIKARI = {
     "minimumidle": KeyInfo("min_idle"),
     "connectiontimeout": KeyInfo("acquire_timeout", "ms"),
     "idletimeout": KeyInfo("idle_timeout", "ms"),
-    "maxlifetime": KeyInfo("max_lifetime", "ms"),
+    "maxlifetime": KeyInfo("recycle", "ms"),
 }
 TOMCAT_DBCP = {
     "maxactive": KeyInfo("max_size"),  # Tomcat JDBC, DBCP 1
@@ -46,13 +46,13 @@ QUARKUS = {
     "maxsize": KeyInfo("max_size"),
     "minsize": KeyInfo("min_idle"),
     "acquisitiontimeout": KeyInfo("acquire_timeout", "s"),  # Duration; a bare number is seconds
-    "maxlifetime": KeyInfo("max_lifetime", "s"),
+    "maxlifetime": KeyInfo("recycle", "s"),
 }
 DROPWIZARD = {
     "maxsize": KeyInfo("max_size"),
     "minsize": KeyInfo("min_idle"),
     "maxwaitforconnection": KeyInfo("acquire_timeout", "s"),
-    "maxconnectionage": KeyInfo("max_lifetime", "s"),
+    "maxconnectionage": KeyInfo("recycle", "s"),
 }
 RAILS = {
     "pool": KeyInfo("max_size"),

@@ -33,8 +33,7 @@ class Canonical(str, Enum):
     OVERFLOW = "overflow"  # SQLAlchemy max_overflow
     ACQUIRE_TIMEOUT = "acquire_timeout"  # pool_timeout, connection-timeout, checkout_timeout
     IDLE_TIMEOUT = "idle_timeout"
-    MAX_LIFETIME = "max_lifetime"
-    RECYCLE = "recycle"  # pool_recycle, CONN_MAX_AGE
+    RECYCLE = "recycle"  # pool_recycle, CONN_MAX_AGE, Hikari max-lifetime: a connection's maximum age
     PRE_PING = "pre_ping"  # pool_pre_ping, CONN_HEALTH_CHECKS
     POOL_CLASS = "pool_class"  # poolclass=NullPool: value False means "no pooling"
 

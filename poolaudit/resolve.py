@@ -74,8 +74,11 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
                 defs = [d for d in defs if _is_env_file(d.path)]
             chosen = _pick(defs, setting.environment)
             if chosen is not None and chosen.path != setting.path:
+                value = chosen.value
+                if setting.unit == "ms" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    value = value / 1000 if value % 1000 else value // 1000  # env values are as written
                 setting = setting.replace(
-                    value=chosen.value,
+                    value=value,
                     provenance=Provenance.ENV_FILE,
                     env_file=chosen.path,
                     origin=_origin(chosen),

@@ -36,13 +36,14 @@ SCOPE = "pool"
 
 def _recycles(setting: Setting) -> bool:
     if setting.provenance is Provenance.UNRESOLVED:
-        return setting.canonical in ("recycle", "max_lifetime", "pre_ping")  # benefit of the doubt
+        return setting.canonical in ("recycle", "pre_ping")  # benefit of the doubt
     value = setting.value
     if setting.canonical == "pre_ping":
         return value is True
+    if setting.canonical == "recycle" and setting.key.upper().endswith("CONN_MAX_AGE"):
+        return value == 0 or (isinstance(value, (int, float)) and value > 0)  # 0: a new one per request
     if setting.canonical == "recycle":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-    if setting.canonical == "max_lifetime":
+        # -1 (SQLAlchemy) and 0 (Hikari maxLifetime) both mean "never".
         return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
     return False
 

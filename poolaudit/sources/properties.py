@@ -58,7 +58,7 @@ _R2DBC = {  # spring.r2dbc.pool.*: java.time.Duration properties, a bare number 
     "minidle": KeyInfo("min_idle"),
     "maxacquiretime": KeyInfo("acquire_timeout", "ms"),
     "maxidletime": KeyInfo("idle_timeout", "ms"),
-    "maxlifetime": KeyInfo("max_lifetime", "ms"),
+    "maxlifetime": KeyInfo("recycle", "ms"),
 }
 _C3P0 = {  # hibernate.c3p0.* short names, and c3p0's own names (c3p0.properties)
     "maxsize": KeyInfo("max_size"),

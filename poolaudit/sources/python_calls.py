@@ -35,7 +35,7 @@ PSYCOPG_POOL_KEYWORDS: Keywords = {
     "min_size": ("min_idle", None),
     "max_size": ("max_size", None),
     "timeout": ("acquire_timeout", "s"),
-    "max_lifetime": ("max_lifetime", "s"),
+    "max_lifetime": ("recycle", "s"),  # a connection's maximum age: what pool_recycle means
     "max_idle": ("idle_timeout", "s"),
 }
 NO_POOL_CLASSES = {"NullPool", "StaticPool", "SingletonThreadPool", "AssertionPool"}

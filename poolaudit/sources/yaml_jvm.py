@@ -21,7 +21,7 @@ _R2DBC = {
     "minidle": KeyInfo("min_idle"),
     "maxacquiretime": KeyInfo("acquire_timeout", "ms"),
     "maxidletime": KeyInfo("idle_timeout", "ms"),
-    "maxlifetime": KeyInfo("max_lifetime", "ms"),
+    "maxlifetime": KeyInfo("recycle", "ms"),
 }
 KEYS = set(HIKARI) | set(TOMCAT_DBCP) | set(QUARKUS) | set(_R2DBC)  # every leaf name matched here
 # Roots whose keys only this module knows: the generic app-config reading must not guess there.

@@ -108,7 +108,7 @@ FLAGGED = [
         None, None, id="PA106",
     ),
     pytest.param("PA106", [s(value=10), s("recycle", -1)], b(require_recycle=True), None, None, None, id="PA106-recycle-never"),
-    pytest.param("PA106", [s(value=10), s("max_lifetime", 0)], b(require_recycle=True), None, None, None, id="PA106-lifetime-infinite"),
+    pytest.param("PA106", [s(value=10), s("recycle", 0)], b(require_recycle=True), None, None, None, id="PA106-lifetime-infinite"),
     pytest.param("PA106", [s(value=10), s("pre_ping", False)], b(require_recycle=True), None, None, None, id="PA106-pre-ping-off"),
     pytest.param(
         "PA107", [s("pool_class", False, raw="NullPool", key="create_engine.poolclass")], b(),
@@ -190,7 +190,7 @@ OK = [
     pytest.param("PA106", [s(), s("pre_ping", True)], b(require_recycle=True), id="PA106-pre-ping"),
     pytest.param("PA106", [s(), s("recycle", 3600)], b(require_recycle=True), id="PA106-recycle"),
     pytest.param("PA106", [s(), s("recycle", 0, key="CONN_MAX_AGE")], b(require_recycle=True), id="PA106-conn-max-age-0"),
-    pytest.param("PA106", [s(), s("max_lifetime", 1800, provenance=Provenance.LIBRARY_DEFAULT)], b(require_recycle=True), id="PA106-hikari-default-lifetime"),
+    pytest.param("PA106", [s(), s("recycle", 1800, provenance=Provenance.LIBRARY_DEFAULT)], b(require_recycle=True), id="PA106-hikari-default-lifetime"),
     pytest.param("PA106", [s(), s("recycle", None, provenance=Provenance.UNRESOLVED)], b(require_recycle=True), id="PA106-unresolved"),
     pytest.param("PA106", [s(kind="env", framework="env")], b(require_recycle=True), id="PA106-env-file-only"),
     pytest.param("PA106", [s()], b(), id="PA106-not-required"),

@@ -117,7 +117,7 @@ SPELLINGS = [
             39,
             "1800000",
             "spring.datasource.hikari.max-lifetime",
-            "max_lifetime",
+            "recycle",
             1800,
             1800,
             LIT,

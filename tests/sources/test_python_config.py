@@ -213,7 +213,7 @@ DRIVER_CASES = [
             E(2, "2", "min_size", "min_idle", 2, framework="psycopg_pool"),
             E(2, "10", "max_size", "max_size", 10, framework="psycopg_pool"),
             E(2, "5", "timeout", "acquire_timeout", 5, framework="psycopg_pool"),
-            E(2, "1800", "max_lifetime", "max_lifetime", 1800, framework="psycopg_pool"),
+            E(2, "1800", "max_lifetime", "recycle", 1800, framework="psycopg_pool"),
         ],
         id="psycopg-pool",
     ),

@@ -105,7 +105,7 @@ SPRING = [
     pytest.param(
         APP,
         "spring:\n  datasource:\n    hikari:\n      max-lifetime: 1800000\n",
-        (4, 21, "1800000", "spring.datasource.hikari.max-lifetime", "max_lifetime", 1800, 1800, LIT, None, "ms", "any", "spring", "1800000"),
+        (4, 21, "1800000", "spring.datasource.hikari.max-lifetime", "recycle", 1800, 1800, LIT, None, "ms", "any", "spring", "1800000"),
         id="hikari-max-lifetime",
     ),
     pytest.param(
