@@ -17,6 +17,8 @@ from poolaudit.sources.python_emit import Module
 from poolaudit.sources.python_scopes import Scope, dotted
 from poolaudit.sources.python_values import Val
 
+# Keys no other Python pool spells this way: a dict holding one is SQLAlchemy engine options.
+_SQLALCHEMY_ONLY = {"max_overflow", "pool_recycle", "pool_pre_ping", "poolclass", "pool_timeout"}
 FLASK = "flask-sqlalchemy"
 FLASK_LEGACY: dict[str, tuple[str, str | None]] = {
     "SQLALCHEMY_POOL_SIZE": ("max_size", None),
@@ -100,20 +102,18 @@ def config_name(m: Module, name: str, key_node: ast.AST, value: ast.expr, scope:
     elif name == "DATABASE_POOL_ARGS":  # django-postgrespool2
         options(m, value, scope, key=f"{name}.", framework="django", pool=name, environment=environment,
                 keywords=QUEUEPOOL_KEYWORDS)
-    elif isinstance(key_node, ast.Name) and _options_name(name):
+    elif isinstance(key_node, ast.Name) and isinstance(value, (ast.Dict, ast.Call)):
+        words = catalog.segment_words([name])
+        if any(w in catalog.NOT_DB_WORDS for w in words):
+            return  # REDIS_POOL_OPTIONS, HTTP_POOL_KWARGS
+
         def generic() -> None:
-            options(m, value, scope, key=f"{name}.", framework="sqlalchemy", pool=name, environment=environment)
+            # Engine kwargs by name (ENGINE_OPTIONS, DB_KWARGS) or by keys only SQLAlchemy uses.
+            keys = {k for k, _, _ in m.dict_items(value, scope) or []}
+            if "engine" in words or words & catalog.DB_WORDS or keys & _SQLALCHEMY_ONLY:
+                options(m, value, scope, key=f"{name}.", framework="sqlalchemy", pool=name, environment=environment)
 
-        if isinstance(value, (ast.Dict, ast.Call)):
-            m.later.append((name, generic))
-
-
-def _options_name(name: str) -> bool:
-    """`ENGINE_OPTIONS`, `DB_ENGINE_KWARGS`, `database_pool_options`: engine kwargs by name."""
-    words = catalog.segment_words([name])
-    if any(w in catalog.NOT_DB_WORDS for w in words):
-        return False
-    return "engine" in words or "sqlalchemy" in words or bool(words & catalog.DB_WORDS)
+        m.later.append((name, generic))
 
 
 def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | None, container: str | None) -> None:

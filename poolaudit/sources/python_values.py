@@ -199,6 +199,8 @@ class Evaluator:
             return var, default
         if receiver.rsplit(".", 1)[-1] in _ENV_RECEIVERS and method in _ENV_METHODS:
             return var, default
+        if "env" in receiver.rsplit(".", 1)[-1].lower() and _ENV_NAME.fullmatch(var):
+            return var, default  # a project's own helper: EnvConfig.integer("POOL_RECYCLE", 300)
         if qualified.startswith("decouple.") or (method in ("config", "env") and _ENV_NAME.fullmatch(var)):
             return var, default
         return None

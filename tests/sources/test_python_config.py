@@ -378,3 +378,26 @@ def test_django_keys_in_a_dict_built_elsewhere() -> None:
         (2, "CONN_MAX_AGE", "recycle", 60, "django"),
         (3, "CONN_HEALTH_CHECKS", "pre_ping", True, "django"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        pytest.param("POOL_CONFIG = {'poolclass': QueuePool, 'pool_size': 5, 'max_overflow': 10}\n",
+                     ["POOL_CONFIG.pool_size", "POOL_CONFIG.max_overflow"], id="sqlalchemy-only-keys"),
+        pytest.param("DB_KWARGS = dict(pool_size=5)\n", ["DB_KWARGS.pool_size"], id="database-word-in-name"),
+        pytest.param("POOL_CONFIG = {'pool_size': 5}\n", [], id="pool-size-alone-is-ambiguous"),
+        pytest.param("REDIS_POOL = {'pool_size': 5, 'pool_timeout': 3}\n", [], id="redis-name"),
+    ],
+)
+def test_module_dicts_of_engine_options(text: str, keys: list[str]) -> None:
+    assert [s.key for s in python.extract("app/db_config.py", text).settings] == keys
+
+
+def test_project_env_helper_with_default() -> None:
+    text = 'from sqlalchemy import create_engine\ne = create_engine(URL, pool_recycle=EnvConfig.integer("POOL_RECYCLE", 300))\n'
+    settings = python.extract("app/db.py", text).settings
+    assert [(s.key, s.value, s.provenance.value, s.env_var) for s in settings] == [
+        ("pool_recycle", 300, "env-default", "POOL_RECYCLE"),
+        ("pool_size", 5, "library-default", None),
+    ]
