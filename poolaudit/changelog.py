@@ -108,9 +108,19 @@ def _rule(change: Change) -> str:
     return ", ".join(names)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def subject(changes: list[Change]) -> str:
-    count = len(changes)
-    return f"poolaudit: raise {count} undersized connection pool{'s' if count != 1 else ''}"
+    """`poolaudit: raise N undersized connection pool(s)`; other fixes (a timeout lowered) are
+    counted after it, so the subject never claims more raised pools than there are."""
+    raised = sum(1 for c in changes if "PA101" in c.code.split(", "))
+    others = len(changes) - raised
+    if not raised:
+        return f"poolaudit: fix {_plural(others, 'connection-pool setting')}"
+    text = f"poolaudit: raise {raised} undersized connection pool{'' if raised == 1 else 's'}"
+    return text + (f" and fix {_plural(others, 'other pool setting')}" if others else "")
 
 
 def commit_message(changes: list[Change]) -> str:

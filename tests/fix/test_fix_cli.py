@@ -89,3 +89,18 @@ def test_policy_option_is_used(service: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["fix", "--policy", str(policy), str(service)])
     assert result.exit_code == 1, result.output
     assert (service / ".env").read_bytes() == b"DB_POOL_SIZE=6\n"
+
+
+def test_commit_subject_counts_raised_pools_and_other_fixes() -> None:
+    from poolaudit.changelog import subject
+    from poolaudit.fix import Change
+
+    def change(code: str) -> Change:
+        return Change(".env", "X", "1", "2", code, ("any",), "why")
+
+    assert subject([change("PA101")]) == "poolaudit: raise 1 undersized connection pool"
+    assert subject([change("PA101"), change("PA101")]) == "poolaudit: raise 2 undersized connection pools"
+    assert subject([change("PA101"), change("PA104")]) == (
+        "poolaudit: raise 1 undersized connection pool and fix 1 other pool setting"
+    )
+    assert subject([change("PA104"), change("PA105")]) == "poolaudit: fix 2 connection-pool settings"
