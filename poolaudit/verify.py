@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Union
 
 from poolaudit import sources
@@ -61,7 +62,28 @@ def verify(kind: str, rel: str, before: str, after: str, expects: list[Expect], 
     ranges = {edit: (start, end) for edit, start, end in placed}
     _lines(before, after, expects)
     _data(kind, before, after, expects)  # first: its reasons (alias, structure) are the plainer
+    remap = _pool_lines(before, expects)
+    old = Extraction([s.replace(pool=remap(s.pool)) for s in old.settings], old.env, old.symbols, old.suppressions)
+    expects = [dataclasses.replace(e, pool=remap(e.pool)) for e in expects]
     _records(old, new, expects, ranges)
+
+
+_AT_LINE = re.compile(r"@(\d+)\b")
+
+
+def _pool_lines(before: str, expects: list[Expect]) -> Callable[[str], str]:
+    """Pool ids may carry a line (`create_engine@12`); lines added by an insertion above move
+    them, so the ids of the original text are moved the same way before comparing."""
+    added = [(line_of(before, e.edit.start), len(split_lines(e.edit.text + "x")) - 1) for e in expects]
+    added = [(line, count) for line, count in added if count]
+    if not added:
+        return lambda pool: pool
+
+    def moved_id(pool: str) -> str:
+        # An insertion at the end of line L (0-based) adds lines after L + 1 (1-based).
+        return _AT_LINE.sub(lambda m: "@" + str(int(m[1]) + sum(n for line, n in added if line + 1 < int(m[1]))), pool)
+
+    return moved_id
 
 
 # ---------------------------------------------------------------- records the source finds

@@ -297,6 +297,27 @@ CASES = [
         " )\n",
         id="python-implicit-default-one-arg-per-line",
     ),
+    pytest.param(
+        {**PY, "app/db.py": (
+            "from sqlalchemy import create_engine\n\na = create_engine(\n    A,\n    echo=False,\n)\n"
+            "b = create_engine(\n    B,\n)\n"
+            f"c = create_engine(C, pool_size=2, {ENGINE_REST})\n")},
+        "--- a/app/db.py\n"
+        "+++ b/app/db.py\n"
+        "@@ -3,8 +3,10 @@\n"
+        " a = create_engine(\n"
+        "     A,\n"
+        "     echo=False,\n"
+        "+    pool_size=10,\n"
+        " )\n"
+        " b = create_engine(\n"
+        "     B,\n"
+        "+    pool_size=10,\n"
+        " )\n"
+        f"-c = create_engine(C, pool_size=2, {ENGINE_REST})\n"
+        f"+c = create_engine(C, pool_size=10, {ENGINE_REST})\n",
+        id="python-insertions-move-the-engines-below",
+    ),
 ]
 
 
