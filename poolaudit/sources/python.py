@@ -85,7 +85,11 @@ def _extract(path: str, text: str) -> Extraction:
     for name, report in m.later:
         if name not in m.consumed:
             report()
-    del tree, visitor  # a kept tree makes the next parse slower (GC pressure)
+    # Break the cycles that would keep the tree alive until a collection (GC pressure slows
+    # every later parse): closures in `later` hold the module context, class scopes their parent.
+    m.later.clear()
+    scope.class_scopes.clear()
+    del tree, visitor
     return Extraction(settings=m.out.settings, symbols=symbols, suppressions=suppressions(path, text))
 
 

@@ -3,6 +3,8 @@ nesting; suppression comments; Alembic's migration-only engines."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from poolaudit.errors import SourceError
@@ -124,3 +126,22 @@ def test_alembic_env_is_migration_only(path: str) -> None:
 def test_ordinary_module_is_not_migration_only() -> None:
     text = "from sqlalchemy import create_engine\ne = create_engine(URL, pool_size=3)\n"
     assert [s.migration_only for s in python.extract("app/env.py", text).settings] == [False]
+
+
+def test_nothing_keeps_the_tree_alive_after_extract() -> None:
+    # Trees left in reference cycles make every later parse slower until a collection runs.
+    text = source(
+        """
+        from sqlalchemy import create_engine
+        class Config:
+            SQLALCHEMY_POOL_SIZE = 5
+        ENGINE_OPTIONS = {"pool_size": 3}
+        SQLALCHEMY_POOL_SIZE = 4
+        def make():
+            return create_engine(URL, pool_size=Config.SQLALCHEMY_POOL_SIZE, **ENGINE_OPTIONS)
+        """
+    )
+    gc.collect()
+    python.extract("app/db.py", text)
+    assert gc.collect() == 0
+    assert gc.isenabled()
