@@ -216,11 +216,13 @@ def test_read_only_file_is_reported_not_crashed_on(service: Path) -> None:
     assert path.read_bytes() == b"DB_POOL_SIZE=3\n"
 
 
-def test_symlinked_file_is_not_written_through(service: Path, tmp_path: Path) -> None:
-    shared = tmp_path / "shared.env"
-    shared.write_bytes(b"DB_POOL_SIZE=3\n")
+def test_symlinked_file_is_not_written_through(service: Path) -> None:
+    shared = make_tree(service, {"config/pool-settings.txt": "DB_POOL_SIZE=3\n"}) / "config/pool-settings.txt"
     (service / ".env").symlink_to(shared)
     report = run_fix(service, write=True)
+    assert [reason for f, reason in report.refused if f.code == "PA101"] == [
+        "not written: symbolic link: not written through (edit the file it points to)"
+    ]
     assert shared.read_bytes() == b"DB_POOL_SIZE=3\n"
     assert (service / ".env").is_symlink()
     assert report.written == []
@@ -293,3 +295,24 @@ def test_a_value_set_in_a_test_only_file_is_not_edited_there(service: Path) -> N
     finding = _finding(setting)
     plan = fix.plan(Result(settings=[setting], findings=[finding], roots=[str(service)]))
     assert plan.refused == [(finding, "the value is set in test-only configuration (tests/.env); not edited")]
+
+
+def test_two_settings_added_to_one_call(service: Path) -> None:
+    """Two missing settings of one engine share the insertion point: both are added, in order."""
+    from poolaudit.model import Insertion
+
+    make_tree(service, {"pyproject.toml": "[project]\nname='x'\n",
+                        "app/db.py": "from sqlalchemy import create_engine\n\nengine = create_engine(URL)\n"})
+    result, loaded = audited(service)
+    (size,) = [s for s in result.settings if s.canonical == "max_size"]
+    assert size.insertion is not None
+    timeout = size.replace(
+        key="pool_timeout", canonical="acquire_timeout", value=30, unit="s",
+        insertion=Insertion(size.insertion.path, size.insertion.offset, ", pool_timeout={value}"),
+    )
+    pa101 = next(f for f in result.findings if f.code == "PA101")
+    pa103 = dataclasses.replace(pa101, code="PA103", name="acquire-timeout-missing", setting=timeout, fix_to=20)
+    result.findings = [pa101, pa103]
+    report = fix.apply(fix.plan(result, loaded), write=True)
+    assert report.refused == []
+    assert (service / "app/db.py").read_text().endswith("engine = create_engine(URL, pool_size=10, pool_timeout=20)\n")
