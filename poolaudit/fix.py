@@ -262,6 +262,9 @@ def apply(fix_plan: FixPlan, *, write: bool = True) -> FixReport:
     fixed: set[int] = set()
     for file_plan in fix_plan.files:
         try:
+            problem = writer.problem(file_plan.file)  # known before any edit: --diff says so too
+            if problem:
+                raise WriteRefused(problem)
             new_bytes = _new_content(file_plan)
             if write and writer.write(file_plan.snap, new_bytes):
                 report.written.append(file_plan.path)

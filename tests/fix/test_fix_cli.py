@@ -104,3 +104,11 @@ def test_commit_subject_counts_raised_pools_and_other_fixes() -> None:
         "poolaudit: raise 1 undersized connection pool and fix 1 other pool setting"
     )
     assert subject([change("PA104"), change("PA105")]) == "poolaudit: fix 2 connection-pool settings"
+
+
+def test_diff_reports_a_read_only_file_instead_of_a_diff(service: Path) -> None:
+    (make_tree(service, {".env": "DB_POOL_SIZE=3\n"}) / ".env").chmod(0o444)
+    result = runner.invoke(app, ["fix", "--diff", str(service)])
+    assert result.stdout == ""
+    assert "left  .env:1 PA101 pool-undersized: not written: read-only file" in result.stderr
+    assert result.exit_code == 1
