@@ -8,6 +8,7 @@ folders are pruned either way.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -72,6 +73,7 @@ class FileRef:
         return self.root / self.rel
 
 
+@functools.lru_cache(maxsize=64)
 def git_toplevel(path: Path) -> Path | None:
     try:
         out = subprocess.run(

@@ -21,6 +21,7 @@ from poolaudit.model import Extraction, Skipped
 from poolaudit.prefilter import git_candidates, may_hold
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+GIT_GREP_THRESHOLD = 300
 PARALLEL_THRESHOLD = 400  # below this many files, worker start-up costs more than it saves
 
 
@@ -104,7 +105,8 @@ def _scan_chunk(args: tuple[list[FileRef], ScanOptions, frozenset[str]]) -> list
 
 def scan(refs: list[FileRef], options: ScanOptions, git_root: Path | None = None) -> list[FileResult]:
     ruled_out: frozenset[str] = frozenset()
-    if options.prefilter and git_root is not None:
+    # git grep pays a process start; for a handful of files (a hook run) bytes are cheaper.
+    if options.prefilter and git_root is not None and len(refs) >= GIT_GREP_THRESHOLD:
         found = git_candidates(git_root, {ref.kind for ref in refs})
         if found is not None:
             ruled_out = frozenset(

@@ -1,0 +1,59 @@
+"""Start-up cost of the CLI, beside a bare Python, in one interleaved run.
+
+    python benchmarks/startup.py --rounds 30
+
+Times `python -c pass`, `poolaudit --version` and `poolaudit audit` of one small YAML file (in a
+temporary git repository, as a pre-commit hook runs it), and prints median and 90th-percentile
+wall times in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+APPLICATION_YML = """\
+spring:
+  datasource:
+    url: jdbc:postgresql://db:5432/orders
+    hikari:
+      maximum-pool-size: ${DB_POOL_SIZE:20}
+      connection-timeout: 10000
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--poolaudit", default=shutil.which("poolaudit") or "poolaudit")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp)
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+        (repo / "application.yml").write_text(APPLICATION_YML)
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "poolaudit --version": [args.poolaudit, "--version"],
+            "poolaudit audit application.yml": [args.poolaudit, "audit", "application.yml"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.rounds):
+            for name, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                times[name].append((time.perf_counter() - start) * 1000)
+    for name, values in times.items():
+        values.sort()
+        p90 = values[int(len(values) * 0.9) - 1]
+        print(f"{name:<34} median {statistics.median(values):6.1f} ms   p90 {p90:6.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
