@@ -66,37 +66,41 @@ def _arguments(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: s
     """Emit the call's pool settings; (keywords present, whether every argument was readable)."""
     present: set[str] = set()
     complete = not any(isinstance(a, ast.Starred) for a in node.args)
-    common = dict(framework=found.framework, pool=pool, environment=env)
-    for index, keyword in enumerate(found.positional):
+
+    def setting(keyword: str, value: ast.expr, key_node: ast.AST | None = None) -> None:
+        canonical, unit = found.keywords[keyword]
+        m.keyword(key=keyword, canonical=canonical, unit=unit, framework=found.framework, pool=pool,
+                  value_node=value, scope=scope, key_node=key_node, environment=env)
+        present.add(keyword)
+
+    def options(value: ast.expr | None, key: str, prefix: str = "") -> bool:
+        keys = python_config.options(m, value, scope, key=key, framework=found.framework, pool=pool,
+                                     environment=env, keywords=found.keywords, prefix=prefix)
+        present.update(keys or ())
+        return keys is not None
+
+    for index, keyword in enumerate(found.positional):  # ThreadedConnectionPool(1, 20, dsn)
         if index < len(node.args):
-            canonical, unit = found.keywords[keyword]
-            m.keyword(key=keyword, canonical=canonical, unit=unit, value_node=node.args[index], scope=scope, **common)  # type: ignore[arg-type]
-            present.add(keyword)
+            setting(keyword, node.args[index])
     if found.family == "engine_from_config":
         config = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "configuration"), None)
         prefix_node = next((k.value for k in node.keywords if k.arg == "prefix"), None)
         prefix = "sqlalchemy."
         if prefix_node is not None:
             prefix = str(prefix_node.value) if isinstance(prefix_node, ast.Constant) else ""
-        keys = python_config.options(m, config, scope, key="", prefix=prefix, **common) if prefix else None  # type: ignore[arg-type]
-        complete = complete and keys is not None
-        present |= keys or set()
+        complete = bool(prefix) and options(config, "", prefix) and complete
     for keyword in node.keywords:
-        if keyword.arg is None:
+        if keyword.arg is None:  # **ENGINE_OPTIONS
             label = f"{dotted(keyword.value)}." if isinstance(keyword.value, ast.Name) else ""
-            keys = python_config.options(m, keyword.value, scope, key=label, keywords=found.keywords, **common)  # type: ignore[arg-type]
-            complete = complete and keys is not None
-            present |= keys or set()
+            complete = options(keyword.value, label) and complete
         elif keyword.arg == "poolclass" and found.family in ("engine", "engine_from_config"):
-            state = python_config.pool_class(m, keyword.value, scope, key="poolclass", key_node=keyword, **common)  # type: ignore[arg-type]
+            state = python_config.pool_class(m, keyword.value, scope, key="poolclass", framework=found.framework,
+                                             pool=pool, environment=env, key_node=keyword)
             present.add("poolclass:" + state)
         elif keyword.arg in ("pool", "creator_pool") and found.family == "engine":
             complete = False  # a pool built elsewhere
         elif keyword.arg in found.keywords:
-            canonical, unit = found.keywords[keyword.arg]
-            m.keyword(key=keyword.arg, canonical=canonical, unit=unit, value_node=keyword.value, scope=scope,
-                      key_node=keyword, **common)  # type: ignore[arg-type]
-            present.add(keyword.arg)
+            setting(keyword.arg, keyword.value, keyword)
     return present, complete
 
 

@@ -84,11 +84,11 @@ def url_fstring(m: Module, node: ast.JoinedStr, scope: Scope, environment: str |
         canonical = URL_PARAMS.get(key.lower())
         if canonical is None:
             continue
-        common = dict(key=key, canonical=canonical, framework=_url_framework(text, key.lower()),
-                      pool=f"url@{node.lineno}", environment=environment,
-                      unit="s" if canonical == "acquire_timeout" else None)
+        framework, pool = _url_framework(text, key.lower()), f"url@{node.lineno}"
+        unit = "s" if canonical == "acquire_timeout" else None
         if value in expressions:
-            m.keyword(value_node=expressions[value], scope=scope, **common)  # type: ignore[arg-type]
+            m.keyword(key=key, canonical=canonical, unit=unit, framework=framework, pool=pool,
+                      value_node=expressions[value], scope=scope, environment=environment)
             continue
         number = parse_number(value)
         if number is None:
@@ -100,4 +100,5 @@ def url_fstring(m: Module, node: ast.JoinedStr, scope: Scope, environment: str |
             val = Val(Provenance.LITERAL, number, number, span)
         else:  # written with escapes or twice: reported, but not editable
             span, val = m.code.span(node), Val(Provenance.LITERAL, number, number)
-        m.out.emit_at(span=span, raw=value, val=val, **common)  # type: ignore[arg-type]
+        m.out.emit_at(key=key, canonical=canonical, framework=framework, pool=pool, span=span, raw=value, val=val,
+                      environment=environment, unit=unit)

@@ -145,6 +145,8 @@ class Evaluator:
         if len({(v.value, v.text, v.provenance) for v in vals}) != 1:
             return Val(UNRESOLVED, note=f"{name} is assigned different values")
         found = vals[-1]
+        if found.note == "tuple":  # DB_POOL_SIZE = 100,
+            return replace(found, note=f"tuple: {name} = {self.code.raw(nodes[-1])} (a trailing comma?)")
         if found.provenance is UNRESOLVED and found.text is None:
             return replace(found, note=f"{name} = {found.note}" if found.note else name, names=(name, *found.names))
         return replace(found, note=found.note or f"constant {name}", names=(name, *found.names))

@@ -406,6 +406,13 @@ def test_crlf_and_lone_cr_lines() -> None:
     assert (setting.line, text[setting.span.start : setting.span.end]) == (3, "11")
 
 
+def test_tuple_constant_note() -> None:
+    text = "from sqlalchemy import create_engine\nDB_POOL_SIZE = 100,\ne = create_engine(URL, pool_size=DB_POOL_SIZE)\n"
+    (setting,) = python.extract("app/db.py", text).settings
+    assert (setting.value, setting.provenance.value) == (None, "unresolved")
+    assert setting.note == "tuple: DB_POOL_SIZE = 100, (a trailing comma?)"
+
+
 def test_symbols_for_constants() -> None:
     text = source(
         """
