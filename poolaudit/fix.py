@@ -6,6 +6,8 @@ value is written (`Setting.origin`), or an insertion for a missing setting
 splices each file's edits, verifies the new text (poolaudit.verify) and writes it atomically
 (poolaudit.write) — or, with write=False, only returns the new contents (for `--diff` and for
 `--commit`, which builds a commit from them).  A file gets all of its edits or none.
+`commit_branches` is `--commit`: the same plan and apply over each repository's files as
+committed at the base, handed to poolaudit.git for a fix branch.
 """
 
 from __future__ import annotations
