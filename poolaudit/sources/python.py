@@ -39,7 +39,7 @@ LITERALS: tuple[bytes, ...] = (
     b"PoolSize", b"+pool:", b"overflow", b"OVERFLOW", b"create_engine", b"create_async_engine",
     b"engine_from_config", b"DATABASES", b"CONN_MAX_AGE", b"conn_max_age", b"conn_health_checks",
     b"ENGINE_OPTIONS", b"engine_options", b"MAX_CONNECTIONS", b"min_size", b"max_size",
-    b"connection_limit", b"tortoise", b"BaseSettings",
+    b"connection_limit", b"tortoise", b"BaseSettings", b"QueueTimeoutMS", b"IdleTimeMS",
 )
 # Statements holding one of these (or an alias of a pool-creating call) are walked.
 TRIGGERS: tuple[str, ...] = (
@@ -47,6 +47,7 @@ TRIGGERS: tuple[str, ...] = (
     "engine_from_config", "DATABASES", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "conn_max_age",
     "conn_health_checks", "ENGINE_OPTIONS", "engine_options", "max_connections", "min_size",
     "max_size", "minsize", "maxsize", "minconn", "maxconn", "connection_limit", "SQLALCHEMY_BINDS",
+    "MongoClient", "MotorClient", "QueueTimeoutMS", "IdleTimeMS",
 )
 _SUPPRESS = re.compile(r"poolaudit:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?[ \t]*:?[ \t]*(.*)")
 _ENV_WORDS = ("env", "stage", "profile", "mode", "deploy", "tier")

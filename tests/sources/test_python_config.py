@@ -401,3 +401,73 @@ def test_project_env_helper_with_default() -> None:
         ("pool_recycle", 300, "env-default", "POOL_RECYCLE"),
         ("pool_size", 5, "library-default", None),
     ]
+
+
+OTHER_CALLS = [
+    pytest.param(
+        """
+        from pymongo import MongoClient
+        client = MongoClient(MONGO_URL, maxPoolSize=50, minPoolSize=5, waitQueueTimeoutMS=2000)
+        """,
+        [
+            E(2, "50", "maxPoolSize", "max_size", 50, framework="pymongo"),
+            E(2, "5", "minPoolSize", "min_idle", 5, framework="pymongo", column=61, origin=(2, "5", 61)),
+            E(2, "2000", "waitQueueTimeoutMS", "acquire_timeout", 2000, framework="pymongo"),
+        ],
+        id="pymongo",
+    ),
+    pytest.param(
+        """
+        from .database import make_db_engine
+        engine = make_db_engine(URL, pool_size=20, max_overflow=int(os.getenv("DB_MAX_OVERFLOW", "5")))
+        """,
+        [
+            E(2, "20", "pool_size", "max_size", 20),
+            E(2, 'int(os.getenv("DB_MAX_OVERFLOW", "5"))', "max_overflow", "overflow", 5, "env-default",
+              origin=(2, "5", 91), env_var="DB_MAX_OVERFLOW"),
+        ],
+        id="project-wrapper",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), OTHER_CALLS)
+def test_other_pool_calls(text: str, want: list[E]) -> None:
+    check(text, want, "app/db.py")
+
+
+def test_waits_in_milliseconds_keep_their_unit() -> None:
+    text = "from pymongo import MongoClient\nc = MongoClient(URL, waitQueueTimeoutMS=2000)\n"
+    (setting,) = python.extract("app/db.py", text).settings
+    assert (setting.canonical, setting.unit, setting.value) == ("acquire_timeout", "ms", 2000)
+
+
+CALL_FORMS = {
+    "engine": ("from sqlalchemy import create_engine", "create_engine(URL, {kw}=7)"),
+    "queuepool": ("from sqlalchemy.pool import QueuePool", "QueuePool(creator, {kw}=7)"),
+    "psycopg_pool": ("from psycopg_pool import ConnectionPool", "ConnectionPool(URL, {kw}=7)"),
+    "asyncpg": ("import asyncpg", "asyncpg.create_pool(DSN, {kw}=7)"),
+    "aiopg": ("import aiopg", "aiopg.create_pool(DSN, {kw}=7)"),
+    "databases": ("import databases", "databases.Database(URL, {kw}=7)"),
+    "peewee": ("from playhouse.pool import PooledPostgresqlDatabase", "PooledPostgresqlDatabase('app', {kw}=7)"),
+    "psycopg2": ("from psycopg2 import pool", "pool.ThreadedConnectionPool({kw}=7, dsn=DSN)"),
+    "dj_database_url": ("import dj_database_url", "dj_database_url.config({kw}=7)"),
+    "pymongo": ("from pymongo import MongoClient", "MongoClient(URL, {kw}=7)"),
+    "wrapper": ("from .db import make_db_engine", "make_db_engine({kw}=7)"),
+}
+
+
+def _every_keyword() -> list[object]:
+    from poolaudit.sources import python_calls
+
+    calls = [v for v in vars(python_calls).values() if isinstance(v, python_calls.PoolCall) and v.family in CALL_FORMS]
+    return [pytest.param(call.family, keyword, id=f"{call.family}-{keyword}") for call in calls for keyword in call.keywords]
+
+
+@pytest.mark.parametrize(("family", "keyword"), _every_keyword())
+def test_every_catalogued_keyword_alone_is_found(family: str, keyword: str) -> None:
+    imports, template = CALL_FORMS[family]
+    text = f"{imports}\n\nthing = {template.format(kw=keyword)}\n"
+    assert any(lit in text.encode() for lit in python.LITERALS), "the prefilter would skip this file"
+    found = [(s.key, s.value) for s in python.extract("app/module.py", text).settings if s.span is not None]
+    assert found == [(keyword, 7)]
