@@ -224,10 +224,13 @@ def list_rules() -> None:
         typer.echo(f"{code}  {rule.NAME:<28} {rule.SEVERITY.value if hasattr(rule.SEVERITY, 'value') else rule.SEVERITY:<8} {rule.SUMMARY}")
 
 
-@app.command()
+@app.command(cls=OrderedCommand)
 def fix(
+    ctx: typer.Context,
     paths: Paths = None,
     policy: PolicyOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     diff: Annotated[bool, typer.Option("--diff", help="Print unified diffs of the edits; write nothing.")] = False,
@@ -246,6 +249,8 @@ def fix(
     debug: DebugOpt = False,
 ) -> None:
     """Raise undersized pools with minimal, verified edits (--diff previews, --commit makes a branch)."""
+    pairs = _outputs(ctx, format) if format else []
+    _check_formats(pairs)
 
     def body() -> int:
         from poolaudit import changelog
@@ -275,7 +280,15 @@ def fix(
         typer.echo(changelog.summary(report, wrote=not diff), nl=False, err=diff)
         if pr_body is not None:
             pr_body.write_text(changelog.pr_body(report.changes, changelog.left(report), loaded), encoding="utf-8")
-        left = failing([f for f, _ in changelog.left(report)], loaded)
+        remaining = [f for f, _ in changelog.left(report)]
+        if pairs:  # what is left to do, in the formats CI asked for
+            import dataclasses
+
+            from poolaudit import report as formats
+
+            after = dataclasses.replace(result, findings=remaining)
+            _emit(pairs, lambda fmt, color, width: formats.render(fmt, after, color=color, width=width))
+        left = failing(remaining, loaded)
         return 1 if (report.new_texts and not exit_zero_even_if_changed) or left else 0
 
     _guard(debug, body)
