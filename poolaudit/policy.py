@@ -163,9 +163,16 @@ class Processes(_Counts):
     pass
 
 
+class PoolCounts(_Counts):
+    """Instances of each pool per process, for code that builds pools at run time (default 1)."""
+
+
 class Capacity(_Model):
     replicas: Replicas = Replicas()  # pods or containers per service
     processes: Processes = Processes()  # worker processes per replica
+    pools: PoolCounts = PoolCounts()  # instances of each pool found, per process
+    rebalance: bool = False  # `fix` lowers pools of an oversubscribed database (as `fix --rebalance`)
+    metrics: Union[str, None] = None  # CSV/JSON file of peak_rps, db_time_ms per service (traffic)
 
 
 class Traffic(_Model):
