@@ -10,6 +10,7 @@ from typing import Any
 from poolaudit import environments
 from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, kind_of
 from poolaudit.model import EnvDef, Result, Setting, Skipped, Suppression, Symbol
+from poolaudit.prefilter import GitGrep
 from poolaudit.resolve import resolve
 from poolaudit.scan import ScanOptions, scan
 
@@ -65,7 +66,11 @@ def audit(
     symbols: list[Symbol] = []
     suppressions: list[Suppression] = []
     for target in targets_for(paths):
-        refs, manifests, from_git = discover(target.root)
+        # git grep runs while git lists the files; not for a hook's handful of files.
+        grep = GitGrep(target.root) if target.only is None and options.prefilter and _in_git(target.root) else None
+        refs, manifests, from_git, unsearched = discover(target.root)
+        candidates = grep.collect() if grep is not None else None  # collect reaps the processes
+        candidates = candidates if from_git else None
         services = ServiceMap(target.root, manifests)
         excluded = _excluder(policy)
         refs = [ref for ref in refs if not excluded(ref.rel)]
@@ -78,7 +83,7 @@ def audit(
         def place(rel: str) -> str:
             return label + rel
 
-        for file in scan(refs, options, target.root if from_git else None):
+        for file in scan(refs, options, candidates, unsearched):
             reported = target.only is None or file.ref.rel in target.only
             if file.skipped is not None and reported:
                 result.skipped.append(dataclasses.replace(file.skipped, path=place(file.skipped.path)))
@@ -116,6 +121,10 @@ def audit(
     result.settings = resolve(settings, env, symbols)
     result.findings = check(result.settings, result.skipped, suppressions, policy)
     return result
+
+
+def _in_git(root: Path) -> bool:
+    return git_toplevel(root) is not None
 
 
 def _service_name(policy: Any, services: ServiceMap, rel: str) -> str:

@@ -93,10 +93,12 @@ def _git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 
 
-def _git_files(root: Path) -> list[str] | None:
+def _git_files(root: Path) -> tuple[list[str], set[str]] | None:
+    """Tracked files plus untracked ones git does not ignore; and the ones `git grep` cannot
+    vouch for: untracked files (it would walk the tree again) and symlinks (it reads the link)."""
     try:
         out = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            ["git", "ls-files", "-z", "-t", "-s", "--cached", "--others", "--exclude-standard"],
             cwd=root,
             capture_output=True,
             env=_git_env(),
@@ -105,8 +107,18 @@ def _git_files(root: Path) -> list[str] | None:
         return None
     if out.returncode != 0:
         return None
-    names = out.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({name for name in names if name})
+    names: set[str] = set()
+    unsearched: set[str] = set()
+    for entry in out.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if entry.startswith("? "):  # untracked: "? path"
+            names.add(entry[2:])
+            unsearched.add(entry[2:])
+        elif "\t" in entry:  # tracked: "H mode sha stage\tpath"
+            info, _, name = entry.partition("\t")
+            names.add(name)
+            if info[2:8] == "120000":
+                unsearched.add(name)
+    return sorted(names), unsearched
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -137,15 +149,15 @@ def _walk_files(root: Path) -> list[str]:
 class Listing(NamedTuple):
     refs: list[FileRef]  # every file a source reads, in path order
     manifests: set[str]  # folders holding a manifest (service roots), from the same listing
-    from_git: bool  # listed by git: git can also search these files
+    from_git: bool  # listed by git: git grep can search the tracked ones
+    unsearched: set[str]  # untracked files and symlinks: git grep cannot vouch for them
 
 
 def discover(root: Path) -> Listing:
     """The files under `root` that a source reads, without a stat per folder."""
-    names = _git_files(root) if git_toplevel(root) is not None else None
-    from_git = names is not None
-    if names is None:
-        names = _walk_files(root)
+    listed = _git_files(root) if git_toplevel(root) is not None else None
+    from_git = listed is not None
+    names, unsearched = listed if listed is not None else (_walk_files(root), set())
     refs = []
     manifests: set[str] = set()
     for rel in names:
@@ -157,7 +169,7 @@ def discover(root: Path) -> Listing:
         kind = kind_of(parts[-1])
         if kind is not None:
             refs.append(FileRef(root, rel, kind))
-    return Listing(refs, manifests, from_git)
+    return Listing(refs, manifests, from_git, unsearched)
 
 
 def classify(root: Path, files: list[Path]) -> list[FileRef]:

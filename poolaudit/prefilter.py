@@ -49,34 +49,43 @@ def may_hold(kind: str, data: bytes) -> bool:
     return any(lit in lowered for lit in wanted)
 
 
-def git_candidates(root: Path, kinds: set[str]) -> dict[str, set[str]] | None:
-    """For each kind with literals, the root-relative paths git grep finds them in; None when
-    git cannot answer (not a work tree, an old git, an error): the caller then checks bytes."""
-    found: dict[str, set[str]] = defaultdict(set)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    running = []
-    try:
-        # One git grep per kind (each has its own literals), all at once: git is I/O bound.
-        for kind in sorted(kinds):
-            wanted = needles(kind)
-            if not wanted or kind not in _PATHSPECS:
-                continue
-            command = ["git", "grep", "-l", "-z", "-i", "-F", "--untracked"]
-            for literal in wanted:
-                command += ["-e", literal.decode("utf-8", "surrogateescape")]
-            command += ["--", *_PATHSPECS[kind]]
-            proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-            running.append((kind, proc))
-        for kind, proc in running:
-            stdout, _ = proc.communicate()
-            if proc.returncode not in (0, 1):  # 1: nothing matched
-                return None
-            found[kind].update(name for name in stdout.decode("utf-8", "surrogateescape").split("\0") if name)
-    except OSError:
-        return None
-    finally:
-        for _, proc in running:
+class GitGrep:
+    """One `git grep` per file kind, started at once so that they run while the caller lists
+    files; tracked files only (searching untracked ones would walk the tree again)."""
+
+    def __init__(self, root: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        self._running: list[tuple[str, subprocess.Popen[bytes]]] = []
+        try:
+            for kind, pathspecs in _PATHSPECS.items():
+                command = ["git", "grep", "-l", "-z", "-i", "-F"]
+                for literal in needles(kind):
+                    command += ["-e", literal.decode("utf-8", "surrogateescape")]
+                command += ["--", *pathspecs]
+                proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+                self._running.append((kind, proc))
+        except OSError:
+            self.close()
+            self._running = []
+
+    def collect(self) -> dict[str, set[str]] | None:
+        """For each kind, the root-relative paths holding one of its literals; None when git
+        could not answer (the caller then checks bytes in Python)."""
+        if not self._running:
+            return None
+        found: dict[str, set[str]] = defaultdict(set)
+        try:
+            for kind, proc in self._running:
+                stdout, _ = proc.communicate()
+                if proc.returncode not in (0, 1):  # 1: nothing matched
+                    return None
+                found[kind].update(n for n in stdout.decode("utf-8", "surrogateescape").split("\0") if n)
+        finally:
+            self.close()
+        return found
+
+    def close(self) -> None:
+        for _, proc in self._running:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    return found

@@ -12,16 +12,14 @@ import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from poolaudit import sources
 from poolaudit.discover import FileRef
 from poolaudit.errors import SourceError
 from poolaudit.model import Extraction, Skipped
-from poolaudit.prefilter import git_candidates, may_hold
+from poolaudit.prefilter import may_hold
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
-GIT_GREP_THRESHOLD = 300
 PARALLEL_THRESHOLD = 400  # below this many files, worker start-up costs more than it saves
 
 
@@ -58,9 +56,8 @@ def _outside(path: str, root: str) -> bool:
     return not (real == root or real.startswith(root.rstrip(os.sep) + os.sep))
 
 
-def scan_one(ref: FileRef, options: ScanOptions, excluded: bool = False) -> FileResult:
-    """Read and extract one file; `excluded`: the prefilter already ruled it out, so it is
-    only checked for what must be reported anyway (a link out of the root)."""
+def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
+    """Read and extract one file; whatever goes wrong becomes a Skipped entry."""
     root = str(ref.root)
     path = os.path.join(root, ref.rel)
     try:
@@ -69,7 +66,7 @@ def scan_one(ref: FileRef, options: ScanOptions, excluded: bool = False) -> File
             if _outside(path, os.path.realpath(root)):
                 return FileResult(ref, skipped=Skipped(ref.rel, "symlink pointing outside the scanned root"))
             info = os.stat(path)
-        if excluded or not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode):
             return FileResult(ref)  # a submodule or a folder named like a file
         if info.st_size > options.max_bytes:
             limit = options.max_bytes / (1024 * 1024)
@@ -97,27 +94,28 @@ def scan_one(ref: FileRef, options: ScanOptions, excluded: bool = False) -> File
         return FileResult(ref, skipped=Skipped(ref.rel, "does not parse: nested too deeply"))
 
 
-def _scan_chunk(args: tuple[list[FileRef], ScanOptions, frozenset[str]]) -> list[FileResult]:
-    refs, options, ruled_out = args
-    return [scan_one(ref, options, ref.rel in ruled_out) for ref in refs]
+def _scan_chunk(args: tuple[list[FileRef], ScanOptions]) -> list[FileResult]:
+    refs, options = args
+    # Only results that carry something travel back: pickling is the cost of a worker.
+    results = (scan_one(ref, options) for ref in refs)
+    return [r for r in results if r.extraction is not None or r.skipped is not None]
 
 
-
-def scan(refs: list[FileRef], options: ScanOptions, git_root: Path | None = None) -> list[FileResult]:
-    ruled_out: frozenset[str] = frozenset()
-    # git grep pays a process start; for a handful of files (a hook run) bytes are cheaper.
-    if options.prefilter and git_root is not None and len(refs) >= GIT_GREP_THRESHOLD:
-        found = git_candidates(git_root, {ref.kind for ref in refs})
-        if found is not None:
-            ruled_out = frozenset(
-                ref.rel for ref in refs if ref.kind in found and ref.rel not in found[ref.kind]
-            )
-    work = sum(1 for ref in refs if ref.rel not in ruled_out)
+def scan(
+    refs: list[FileRef],
+    options: ScanOptions,
+    candidates: dict[str, set[str]] | None = None,
+    unsearched: set[str] | frozenset[str] = frozenset(),
+) -> list[FileResult]:
+    """Extract every file; `candidates` (git grep's answer) rules out, unread, the files of a
+    kind that hold none of its literals, except those git grep did not search (`unsearched`)."""
+    if options.prefilter and candidates is not None:
+        refs = [r for r in refs if r.kind not in candidates or r.rel in candidates[r.kind] or r.rel in unsearched]
     jobs = options.jobs or min(2, os.cpu_count() or 1)
-    if jobs <= 1 or work < PARALLEL_THRESHOLD or sys.platform == "win32":
-        return [scan_one(ref, options, ref.rel in ruled_out) for ref in refs]
-    chunk = 128
-    chunks = [(refs[i : i + chunk], options, ruled_out) for i in range(0, len(refs), chunk)]
+    if jobs <= 1 or len(refs) < PARALLEL_THRESHOLD or sys.platform == "win32":
+        return [scan_one(ref, options) for ref in refs]
+    chunk = max(64, len(refs) // (jobs * 8))
+    chunks = [(refs[i : i + chunk], options) for i in range(0, len(refs), chunk)]
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -126,4 +124,3 @@ def scan(refs: list[FileRef], options: ScanOptions, git_root: Path | None = None
         for part in pool.map(_scan_chunk, chunks):
             results.extend(part)
     return results
-

@@ -189,3 +189,57 @@ def test_several_roots_prefix_paths_with_the_root_as_given(tmp_path: Path) -> No
     finally:
         os.chdir(cwd)
     assert sorted((s.path, s.value) for s in result.settings) == [("a/.env", 12), ("b/.env", 13)]
+
+
+BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "make_monorepo.py"
+
+
+@pytest.fixture(scope="module")
+def workload(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not BENCH.exists():
+        pytest.skip("the standard workload generator (../shared/bench) is not beside the project")
+    out = tmp_path_factory.mktemp("workload") / "mono"
+    subprocess.run(
+        ["python3", str(BENCH), "--services", "30", "--seed", "1", "--out", str(out), "--git"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return out
+
+
+def _written(setting: object) -> object:
+    value = getattr(setting, "written")
+    if getattr(setting, "unit") == "ms" and isinstance(value, (int, float)):
+        return round(value * 1000)  # the truth keeps milliseconds as written
+    return value
+
+
+def test_standard_workload_recall_and_precision(workload: Path) -> None:
+    import json
+
+    truth = json.loads((workload / ".truth.json").read_text())
+    result = audit([workload], _policy(workload))
+    got: dict[tuple[str, int], list[object]] = {}
+    for s in result.settings:
+        got.setdefault((s.path, s.line), []).append(_written(s))
+    missed = [
+        t for t in truth
+        if (t["path"], t["line"]) not in got or (t["value"] is not None and t["value"] not in got[(t["path"], t["line"])])
+    ]
+    wanted = {(t["path"], t["line"]) for t in truth}
+    extra = sorted(key for key in got if key not in wanted)
+    assert (missed, extra) == ([], [])
+
+
+def test_git_grep_prefilter_finds_what_parsing_everything_finds(workload: Path) -> None:
+    from poolaudit.scan import ScanOptions
+
+    def key(result: object) -> list[tuple[str, int, str, object]]:
+        return sorted((s.path, s.line, s.key, s.value) for s in getattr(result, "settings"))
+
+    policy = _policy(workload)
+    prefiltered = audit([workload], policy, ScanOptions(jobs=1))
+    parallel = audit([workload], policy, ScanOptions(jobs=2))
+    everything = audit([workload], policy, ScanOptions(jobs=1, prefilter=False))
+    assert key(prefiltered) == key(everything) == key(parallel)
+    assert len(prefiltered.settings) > 100
