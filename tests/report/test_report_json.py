@@ -74,7 +74,13 @@ DOCUMENT = {
 
 def test_golden_text_and_key_order(samples: SimpleNamespace) -> None:
     text = json_.render(samples.small())
-    assert text == json.dumps(DOCUMENT, indent=2) + "\n"
+    assert json.loads(text) == DOCUMENT
+    # One record per line inside lists; everything else one key per line.
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert lines[1] == '  "version": 1,'
+    assert lines[3] == '  "settings": ['
+    assert json.loads(lines[4].rstrip(",")) == DOCUMENT["settings"][0]
     assert list(json.loads(text)) == [
         "version",
         "tool",
