@@ -1,9 +1,9 @@
 """Which files may hold a setting, decided before Python reads them.
 
 Each source names literals that every file holding a setting contains (`LITERALS`).  Inside a
-git work tree one `git grep` per file kind finds the files that contain any of them, in C and on
-several threads; elsewhere (or if git grep fails) the scan checks the lowered bytes in Python.
-Either way the same files pass: matching is case-insensitive over the same literals.
+git work tree one `git grep` per file kind finds the tracked files that contain any of them, in
+C and on several threads; elsewhere (and for untracked files) the scan checks the lowered bytes
+in Python against the lowered literals, a superset that needs far fewer searches.
 """
 
 from __future__ import annotations
@@ -58,8 +58,10 @@ class GitGrep:
         self._running: list[tuple[str, subprocess.Popen[bytes]]] = []
         try:
             for kind, pathspecs in _PATHSPECS.items():
-                command = ["git", "grep", "-l", "-z", "-i", "-F"]
-                for literal in needles(kind):
+                # The exact literals, case and all: git matches many fixed strings at once,
+                # and they are more selective than the lowered needles Python falls back to.
+                command = ["git", "grep", "-l", "-z", "-F"]
+                for literal in sources.get(kind).LITERALS:
                     command += ["-e", literal.decode("utf-8", "surrogateescape")]
                 command += ["--", *pathspecs]
                 proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
