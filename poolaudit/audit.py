@@ -93,16 +93,8 @@ def audit(
             service = _service_name(policy, services, file.ref.rel)
             implied = environments.from_path(file.ref.rel)
             if reported:
-                settings.extend(
-                    s.replace(
-                        path=place(s.path),
-                        service=service,
-                        environment=implied if s.environment == "any" else s.environment,
-                        origin=s.origin and dataclasses.replace(s.origin, path=place(s.origin.path)),
-                        insertion=s.insertion and dataclasses.replace(s.insertion, path=place(s.insertion.path)),
-                    )
-                    for s in extraction.settings
-                )
+                settings.extend(_stamp(s, label, service, implied) for s in extraction.settings)
+                suppressions.extend(dataclasses.replace(s, path=place(s.path)) for s in extraction.suppressions)
             env.extend(
                 dataclasses.replace(
                     d,
@@ -113,14 +105,26 @@ def audit(
                 for d in extraction.env
             )
             symbols.extend(dataclasses.replace(s, path=place(s.path), service=service) for s in extraction.symbols)
-            if reported:
-                suppressions.extend(dataclasses.replace(s, path=place(s.path)) for s in extraction.suppressions)
     include = set(getattr(policy, "include", None) or [])
     # Redis and Celery pools are listed only when the policy opts in to them.
     settings = [s for s in settings if s.framework not in ("redis", "celery") or s.framework in include]
     result.settings = resolve(settings, env, symbols)
     result.findings = check(result.settings, result.skipped, suppressions, policy)
     return result
+
+
+def _stamp(setting: Setting, label: str, service: str, implied: str) -> Setting:
+    """A source's setting placed in the audit: its service, its environment, its root's label."""
+    changes: dict[str, Any] = {"service": service}
+    if setting.environment == "any":
+        changes["environment"] = implied
+    if label:
+        changes["path"] = label + setting.path
+        if setting.origin is not None:
+            changes["origin"] = dataclasses.replace(setting.origin, path=label + setting.origin.path)
+        if setting.insertion is not None:
+            changes["insertion"] = dataclasses.replace(setting.insertion, path=label + setting.insertion.path)
+    return setting.replace(**changes)
 
 
 def _in_git(root: Path) -> bool:
