@@ -109,7 +109,12 @@ def audit(
     # Redis and Celery pools are listed only when the policy opts in to them.
     settings = [s for s in settings if s.framework not in ("redis", "celery") or s.framework in include]
     result.settings = resolve(settings, env, symbols)
-    result.findings = check(result.settings, result.skipped, suppressions, policy)
+    fleet = None
+    if all(p.is_dir() for p in paths):  # capacity rules weigh whole services: not in hook runs
+        from poolaudit.capacity import Fleet
+
+        fleet = Fleet(result.roots)
+    result.findings = check(result.settings, result.skipped, suppressions, policy, fleet)
     return result
 
 

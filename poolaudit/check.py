@@ -20,6 +20,7 @@ from poolaudit.model import Finding, Setting, Severity, Skipped, Span, Suppressi
 from poolaudit.resolve import is_documentation
 
 if TYPE_CHECKING:
+    from poolaudit.capacity import Fleet
     from poolaudit.policy import Policy
 
 OPT_IN = frozenset({"redis", "celery"})  # pool kinds checked only when the policy includes them
@@ -29,7 +30,11 @@ _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 def check(
-    settings: list[Setting], skipped: list[Skipped], suppressions: list[Suppression], policy: Policy
+    settings: list[Setting],
+    skipped: list[Skipped],
+    suppressions: list[Suppression],
+    policy: Policy,
+    fleet: Fleet | None = None,
 ) -> list[Finding]:
     from poolaudit.policy import bounds
 
@@ -46,6 +51,10 @@ def check(
                 # Rules see the whole pool; findings are kept only at this group's own settings.
                 found = rule.check(view.own + view.context, limits)
                 findings.extend(f for f in found if id(f.setting) in own)
+    if fleet is not None:
+        # Fleet-level rules (SCOPE "fleet": PA401, PA402 in poolaudit/capacity) weigh every
+        # service sharing a database; they read the services' deployment files themselves.
+        findings.extend(fleet.findings(settings, policy, active))
     if "PA301" in active:
         for entry in skipped:
             if environments.from_path(entry.path) not in skip:
