@@ -42,22 +42,19 @@ _ENV_NAME = re.compile(r"(?:\.env(?:\..+)?|.+\.env|\.?env\.(?:sample|example|tem
 OWN_FILES = frozenset({".poolaudit.yaml", ".poolaudit.yml", ".poolaudit.toml"})
 
 
+_BY_EXTENSION = {
+    "py": "python", "yml": "yaml", "yaml": "yaml", "toml": "toml", "properties": "properties",
+    "ini": "ini", "cfg": "ini",
+}
+
+
 def kind_of(name: str) -> str | None:
     """The source kind that reads a file of this name, or None when no source reads it."""
     lowered = name.lower()
-    if lowered in OWN_FILES:
-        return None
-    if lowered.endswith(".py"):
-        return "python"
-    if lowered.endswith((".yml", ".yaml")):
-        return "yaml"
-    if lowered.endswith(".toml"):
-        return "toml"
-    if lowered.endswith(".properties"):
-        return "properties"
-    if lowered.endswith((".ini", ".cfg")):
-        return "ini"
-    if _ENV_NAME.fullmatch(lowered) and not lowered.endswith((".py", ".sh", ".md", ".json")):
+    kind = _BY_EXTENSION.get(lowered.rpartition(".")[2])
+    if kind is not None:
+        return None if lowered in OWN_FILES else kind
+    if "env" in lowered and _ENV_NAME.fullmatch(lowered) and not lowered.endswith((".sh", ".md", ".json")):
         return "env"
     return None
 
@@ -118,7 +115,7 @@ def _git_files(root: Path) -> tuple[list[str], set[str]] | None:
             names.add(name)
             if info[2:8] == "120000":
                 unsearched.add(name)
-    return sorted(names), unsearched
+    return list(names), unsearched
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -160,33 +157,15 @@ def discover(root: Path) -> Listing:
     names, unsearched = listed if listed is not None else (_walk_files(root), set())
     refs = []
     manifests: set[str] = set()
-    for rel in names:
-        parts = rel.split("/")
-        if any(part in PRUNE for part in parts[:-1]):
-            continue
-        if parts[-1] in MANIFESTS:
-            manifests.add(rel.rpartition("/")[0])
-        kind = kind_of(parts[-1])
-        if kind is not None:
+    for rel in names:  # a monorepo lists hundreds of thousands: cheapest tests first
+        folder, _, name = rel.rpartition("/")
+        if name in MANIFESTS:
+            manifests.add(folder)
+        kind = kind_of(name)
+        if kind is not None and (not folder or PRUNE.isdisjoint(folder.split("/"))):
             refs.append(FileRef(root, rel, kind))
+    refs.sort(key=lambda ref: ref.rel)
     return Listing(refs, manifests, from_git, unsearched)
-
-
-def classify(root: Path, files: list[Path]) -> list[FileRef]:
-    """FileRefs for files named on the command line (as pre-commit passes them)."""
-    refs = []
-    for file in files:
-        kind = kind_of(file.name)
-        if kind is None:
-            continue
-        try:
-            rel = file.resolve().relative_to(root.resolve()).as_posix() if file.is_absolute() else (
-                (Path.cwd() / file).resolve().relative_to(root.resolve()).as_posix()
-            )
-        except ValueError:
-            rel = file.as_posix()
-        refs.append(FileRef(root, rel, kind))
-    return refs
 
 
 class ServiceMap:

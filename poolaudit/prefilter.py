@@ -25,6 +25,10 @@ _PATHSPECS = {
     "properties": ("*.properties",),
     "ini": ("*.ini", "*.cfg"),
 }
+# One git grep per group, not per kind: concurrent greps contend for the same disk and cores.
+# Code and YAML (most files, specific literals) get their own; the small config kinds share
+# one, and the byte prefilter then applies each kind's own literals to the files it reads.
+_GROUPS = (("python",), ("yaml",), ("toml", "properties", "ini"))
 
 
 def needles(kind: str) -> tuple[bytes, ...]:
@@ -50,22 +54,23 @@ def may_hold(kind: str, data: bytes) -> bool:
 
 
 class GitGrep:
-    """One `git grep` per file kind, started at once so that they run while the caller lists
-    files; tracked files only (searching untracked ones would walk the tree again)."""
+    """`git grep` for each group of file kinds, started at once so that they run while the
+    caller lists files; tracked files only (searching untracked ones would walk the tree again)."""
 
     def __init__(self, root: Path) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        self._running: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self._running: list[tuple[tuple[str, ...], subprocess.Popen[bytes]]] = []
         try:
-            for kind, pathspecs in _PATHSPECS.items():
+            for group in _GROUPS:
                 # The exact literals, case and all: git matches many fixed strings at once,
                 # and they are more selective than the lowered needles Python falls back to.
+                literals = sorted({lit for kind in group for lit in sources.get(kind).LITERALS})
                 command = ["git", "grep", "-l", "-z", "-F"]
-                for literal in sources.get(kind).LITERALS:
+                for literal in literals:
                     command += ["-e", literal.decode("utf-8", "surrogateescape")]
-                command += ["--", *pathspecs]
+                command += ["--", *(spec for kind in group for spec in _PATHSPECS[kind])]
                 proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-                self._running.append((kind, proc))
+                self._running.append((group, proc))
         except OSError:
             self.close()
             self._running = []
@@ -77,11 +82,13 @@ class GitGrep:
             return None
         found: dict[str, set[str]] = defaultdict(set)
         try:
-            for kind, proc in self._running:
+            for group, proc in self._running:
                 stdout, _ = proc.communicate()
                 if proc.returncode not in (0, 1):  # 1: nothing matched
                     return None
-                found[kind].update(n for n in stdout.decode("utf-8", "surrogateescape").split("\0") if n)
+                names = {n for n in stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+                for kind in group:
+                    found[kind] = names
         finally:
             self.close()
         return found
