@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from poolaudit.capacity.multipliers import Described
+    from poolaudit.capacity.services import Listings
     from poolaudit.capacity.pools import Catalog
     from poolaudit.capacity.records import DatabaseDemand
     from poolaudit.capacity.traffic import TrafficMinimum
@@ -35,12 +36,13 @@ def wanted(policy: Policy) -> bool:
     return bool(policy.databases or policy.traffic or policy.capacity.metrics)
 
 
-def analyse(roots: list[str], settings: list[Setting], policy: Policy) -> Analysis:
+def analyse(roots: list[str], settings: list[Setting], policy: Policy, listings: Listings | None = None) -> Analysis:
+    """`listings`: the audit's file listing per root (refs, manifest folders), else listed again."""
     from poolaudit.capacity import demand, multipliers, pools, services, traffic
 
     if not wanted(policy):
         return Analysis()
-    catalog = services.services(roots, policy)
+    catalog = services.services(roots, policy, listings)
     cat = pools.catalog(settings, policy)
     described: dict[str, Described] = {}
 
@@ -72,8 +74,9 @@ def analyse(roots: list[str], settings: list[Setting], policy: Policy) -> Analys
 class Fleet:
     """The scanned roots, for the rules that look at every service at once (SCOPE "fleet")."""
 
-    def __init__(self, roots: list[str]) -> None:
+    def __init__(self, roots: list[str], listings: Listings | None = None) -> None:
         self.roots = list(roots)
+        self.listings = listings
 
     def findings(self, settings: list[Setting], policy: Policy, active: list[str]) -> list[Finding]:
         from poolaudit import rules
@@ -81,7 +84,7 @@ class Fleet:
         codes = [code for code in active if getattr(rules.RULES[code], "SCOPE", "") == "fleet"]
         if not codes or not wanted(policy):
             return []
-        analysis = analyse(self.roots, settings, policy)
+        analysis = analyse(self.roots, settings, policy, self.listings)
         return [f for code in codes for f in rules.RULES[code].check(analysis, policy)]
 
 

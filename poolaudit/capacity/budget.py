@@ -190,6 +190,8 @@ def fit(model: Model) -> tuple[dict[tuple[str, int, str], int], list[tuple[Var, 
         values = _try(model, raises)
         if values is not None:
             return values, conflicts
+        if not raises:  # over budget before any raise: PA401's to report, rebalance's to resolve
+            return {k: v.desired if v.desired <= v.current else v.current for k, v in model.variables.items()}, conflicts
         worst = max(raises, key=lambda v: (v.weight * (v.floor - v.current), v.key))
         raises.remove(worst)
         conflicts.append((worst, _conflict(model, worst, raises)))

@@ -250,6 +250,8 @@ def _read_env(
 
 
 _PUMA_WORKERS = re.compile(r"(?m)^[ \t]*(workers|worker_processes)\b[ \t(]*(.+?)[ \t)]*(?:#.*)?$")
+_MODIFIER = re.compile(r"\s+(?:if|unless)\s+.*$")  # `workers n if n > 1`
+_IDENTIFIER = re.compile(r"[a-z_]\w*")
 _RUBY_ENV = re.compile(r"ENV(?:\.fetch\(\s*|\[\s*)[\"'](\w+)[\"']")
 _RUBY_DEFAULT = re.compile(r"\{\s*(\d+)\s*\}|,\s*(\d+)\s*\)|\|\|\s*\(?\s*(\d+)|\"(\d+)\"\s*\)?\s*\{|fetch\([^)]*,\s*[\"'](\d+)[\"']")
 
@@ -275,7 +277,10 @@ def ruby_workers(text: str, path: str, env: Mapping[str, EnvValue]) -> Count | N
     match = _PUMA_WORKERS.search(text)
     if match is None:
         return None
-    expr, line = match.group(2), text.count("\n", 0, match.start()) + 1
+    expr, line = _MODIFIER.sub("", match.group(2)), text.count("\n", 0, match.start()) + 1
+    if _IDENTIFIER.fullmatch(expr.strip()):  # `workers worker_count` after `worker_count = ...`
+        assigned = re.search(rf"(?m)^[ \t]*{re.escape(expr.strip())}[ \t]*=[ \t]*(.+?)[ \t]*(?:#.*)?$", text)
+        expr = assigned.group(1) if assigned else expr
     reader = Source(f"puma {match.group(1)}" if match.group(1) == "workers" else "unicorn worker_processes", path, line)
     if expr.strip().isdigit():
         return Count(max(int(expr), 1), (Source(reader.what, path, line, expr.strip()),))

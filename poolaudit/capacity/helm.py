@@ -22,6 +22,8 @@ _ENV_FROM_VALUES = re.compile(
     r"-\s*name:\s*[\"']?([A-Za-z_][\w]*)[\"']?\s*\n\s*value:\s*[\"']?\{\{-?\s*\.Values\.([\w.]+)"
 )
 _STATEFUL = re.compile(r"(?m)^kind:\s*StatefulSet\b")
+# The top-level values keys read here (plus the first key of each `.Values` path a template uses).
+KEYS = frozenset({"replicaCount", "autoscaling", "env", "extraEnv", "extraEnvVars", "environment"})
 _NAME = re.compile(r"(?m)^name:\s*[\"']?([\w.\-]+)")
 
 
@@ -89,7 +91,7 @@ def env_of(chart: Chart, data: dict[str, Any]) -> dict[str, EnvValue]:
     """The container environment the chart renders: the values' `env` (a list of name/value
     entries or a map; also `extraEnv`/`extraEnvVars`) and the template's `.Values` mappings."""
     env: dict[str, EnvValue] = {}
-    for key in ("env", "extraEnv", "extraEnvVars", "environment"):
+    for key in sorted(KEYS - {"replicaCount", "autoscaling"}):
         block = data.get(key)
         if isinstance(block, list):
             for item in block:

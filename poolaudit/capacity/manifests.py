@@ -40,13 +40,21 @@ class Text(str):
         return EnvValue(name, str(self), self.path, self.line)
 
 
-def documents(text: str, path: str) -> list[Any]:
-    """The file's documents as dicts, lists and Text (merges applied); [] when it does not parse."""
+def documents(text: str, path: str, keep: frozenset[str] | None = None) -> list[Any]:
+    """The file's documents as dicts, lists and Text (merges applied); [] when it does not parse.
+    With `keep`, only those top-level keys are converted (a Helm values file is mostly other keys)."""
     from poolaudit.errors import SourceError
     from poolaudit.sources import yaml_tree as tree
 
     try:
-        return [_plain(doc, tree, path, 0) for doc in tree.compose(text)]
+        docs = tree.compose(text)
+        if keep is None:
+            return [_plain(doc, tree, path, 0) for doc in docs]
+        return [
+            {p.key.value: _plain(p.value, tree, path, 1) for p in tree.pairs(doc) if p.key.value in keep}
+            if isinstance(doc, tree.MappingNode) else None
+            for doc in docs
+        ]  # fmt: skip
     except (SourceError, RecursionError):
         return []
 
@@ -114,6 +122,15 @@ class Manifests:
     workloads: list[Workload] = field(default_factory=list)
     autoscalers: list[Autoscaler] = field(default_factory=list)
     config_maps: dict[str, dict[str, EnvValue]] = field(default_factory=dict)
+    replica_counts: list[tuple[str, Text, str]] = field(default_factory=list)  # kustomize (name, count, env)
+
+
+def kustomization(docs: list[Any], environment: str, out: Manifests) -> None:
+    """`replicas: [{name: payments, count: 5}]` in a kustomization: it sets the workload's replicas."""
+    for doc in docs:
+        for item in _list(doc.get("replicas")) if isinstance(doc, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("name"), Text) and isinstance(item.get("count"), Text):
+                out.replica_counts.append((str(item["name"]), item["count"], environment))
 
 
 def kubernetes(docs: list[Any], path: str, environment: str, out: Manifests) -> None:

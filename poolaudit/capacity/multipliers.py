@@ -64,27 +64,32 @@ def describe(service: str, entries: list[ServiceFiles]) -> Described:
             rel.rpartition("/")[0]: helm.Chart(helm.chart_name(entry.read(rel) or "") or service, rel.rpartition("/")[0])
             for rel in files if basename(rel) == "Chart.yaml"
         }  # fmt: skip
+        values: list[tuple[helm.Chart, str, str]] = []
         for rel in files:
             name, folder = basename(rel), rel.rpartition("/")[0]
-            path, environment = entry.reported(rel), environment_of(rel)
-            chart = _chart_of(charts, rel)
+            path = entry.reported(rel)
+            chart = _chart_of(charts, rel) if charts else None
             if name == "Dockerfile":
                 if not out.image.command:
                     out.image = entrypoints.dockerfile(entry.read(rel) or "", path)
             elif name == "Procfile":
                 out.procfile = entrypoints.procfile(entry.read(rel) or "", path)
             elif (name.startswith(".env") or name.endswith(".env")) and not is_documentation(rel):
-                out.env_files.setdefault(environment, {}).update(entrypoints.env_file(entry.read(rel) or "", path))
+                out.env_files.setdefault(environment_of(rel), {}).update(entrypoints.env_file(entry.read(rel) or "", path))
             elif not name.endswith((".yaml", ".yml")) or name == "Chart.yaml":
                 continue
             elif chart is not None and rel.startswith(chart.folder + "/templates/" if chart.folder else "templates/"):
                 helm.read_template(chart, entry.read(rel) or "", path)
             elif folder in charts and helm.values_environment(name) is not None:
-                value_env = helm.values_environment(name) or "any"
-                charts[folder].values.setdefault(value_env, []).extend(manifests.documents(entry.read(rel) or "", path))
-                out.environments.add(value_env)
+                values.append((charts[folder], rel, helm.values_environment(name) or "any"))
             else:
-                _yaml(out, entry, rel, path, environment)
+                _yaml(out, entry, rel, path)
+        for chart, rel, value_env in values:  # after the templates: they name the keys that matter
+            keep = helm.KEYS | {p.split(".", 1)[0] for p in [*chart.env_paths.values(), chart.surge_path or ""]}
+            chart.values.setdefault(value_env, []).extend(
+                manifests.documents(entry.read(rel) or "", entry.reported(rel), frozenset(keep))
+            )
+            out.environments.add(value_env)
         out.charts.extend(c for c in charts.values() if c.values)
     return out
 
@@ -96,11 +101,14 @@ def _chart_of(charts: dict[str, helm.Chart], rel: str) -> helm.Chart | None:
     return None
 
 
-def _yaml(out: Described, entry: ServiceFiles, rel: str, path: str, environment: str) -> None:
+def _yaml(out: Described, entry: ServiceFiles, rel: str, path: str) -> None:
     text = entry.read(rel)
     if not text:
         return
-    if basename(rel).lower().startswith(_COMPOSE):
+    environment = environment_of(rel)
+    if basename(rel) in ("kustomization.yaml", "kustomization.yml"):
+        manifests.kustomization(manifests.documents(text, path), environment, out.k8s)
+    elif basename(rel).lower().startswith(_COMPOSE):
         folder = rel.rpartition("/")[0]
 
         def env_file(ref: str) -> dict[str, EnvValue]:
@@ -151,7 +159,9 @@ def _kubernetes(d: Described, environment: str, policy: Policy) -> list[Runner]:
             None,
         )  # fmt: skip
         options = policy.capacity.replicas
-        steady = _number(workload.replicas, "replicas") or (
+        counts = sorted((c for c in d.k8s.replica_counts if c[0] == name and _applies(c[2], environment)),
+                        key=lambda c: c[2] != "any")  # fmt: skip
+        steady = (_number(counts[-1][1], "kustomize replicas") if counts else None) or _number(workload.replicas, "replicas") or (
             _number(hpa.minimum, "HPA minReplicas") if hpa else None
         ) or Count(1, (Source("Kubernetes default of 1 replica", workload.path),))
         base = _number(hpa.maximum, "HPA maxReplicas") if hpa and options.use_hpa_max else None
@@ -263,13 +273,40 @@ def _runner(
     d: Described, name: str, environment: str, replicas: Count, steady: Count, command: list[str],
     where: Source | None, env: dict[str, EnvValue],
 ) -> Runner:
-    # Variables a process sees: env files (loaded by the app, never overriding), the image's
-    # ENV, then what the deployment sets.
-    seen = {**d.env_files.get("any", {}), **d.env_files.get(environment, {}), **d.image.env, **env}
+    seen = visible(d, environment, env, manifest=not name.startswith(("Procfile:", "service")))
     if not command:
         command, where = d.image.command, d.image.where
     started = commands.launch(command, where, seen, d.find)
     return Runner(name, environment, replicas, started.processes, seen, command, started.serves_traffic, steady)
+
+
+def visible(d: Described, environment: str, env: dict[str, EnvValue], manifest: bool) -> dict[str, EnvValue]:
+    """The variables a process of this runner sees, the strongest last.
+
+    An app's dotenv loader never overrides a variable the container already has, so what a
+    manifest sets wins over env files.  Env files that document variables (`.env.example`) or
+    belong to another environment are weakest, even when a compose file loads them: they
+    describe a developer's machine, not `environment`.  The service's plain `.env` counts only
+    for runners no manifest describes (a Procfile, a bare service)."""
+    from poolaudit.resolve import is_documentation
+
+    def rank(value: EnvValue, strong: int) -> int:
+        named = environment_of(value.path)
+        if is_documentation(value.path) or named not in ("any", environment):
+            return 0
+        return strong + (1 if named == environment and named != "any" else 0)
+
+    layers: list[tuple[int, EnvValue]] = []
+    if not manifest:
+        layers += [(1, v) for v in d.env_files.get("any", {}).values()]
+    layers += [(rank(v, 2), v) for v in d.image.env.values()]
+    if environment != "any":
+        layers += [(3, v) for v in d.env_files.get(environment, {}).values()]
+    layers += [(rank(v, 4), v) for v in env.values()]
+    seen: dict[str, EnvValue] = {}
+    for _, value in sorted(layers, key=lambda item: item[0]):  # stable: file order within a rank
+        seen[value.name] = value
+    return seen
 
 
 def _apply_policy(runner: Runner, d: Described, environment: str, policy: Policy) -> None:

@@ -21,7 +21,9 @@ class Source:
 
     def __str__(self) -> str:
         shown = f" {self.value}" if self.value else ""
-        return f"{self.what}{shown} ({self.path}:{self.line})" if self.path else f"{self.what}{shown}"
+        if not self.path:
+            return f"{self.what}{shown}"
+        return f"{self.what}{shown} ({self.path}:{self.line})" if self.line else f"{self.what}{shown} ({self.path})"
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,21 @@ declared database (or a traffic entry) names are ever read.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from poolaudit.discover import ServiceMap
+    from poolaudit.discover import FileRef, ServiceMap
     from poolaudit.policy import Database, Policy
+
+Listings = dict[str, "tuple[list[FileRef], set[str]]"]  # root -> (files a source reads, manifest folders)
 
 MAX_BYTES = 1024 * 1024  # deployment files are small; a larger one is not a manifest
 # Files that are not of a kind the audit reads, but say how a service runs.
@@ -39,11 +44,13 @@ class ServiceFiles:
 
     def read(self, rel: str) -> str | None:
         """The file's text, or None when it cannot be read as small UTF-8 text."""
-        path = self.root / rel
+        path = os.path.join(self.root, rel)
         try:
-            if path.is_symlink() or path.stat().st_size > MAX_BYTES:
+            info = os.lstat(path)  # links are not followed: a link may point out of the repository
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                 return None
-            return path.read_bytes().decode("utf-8-sig")
+            with open(path, "rb") as handle:
+                return handle.read().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return None
 
@@ -59,7 +66,7 @@ class ServiceFiles:
         return sorted({*self.files, *extra})
 
 
-def services(roots: list[str], policy: Policy) -> dict[str, list[ServiceFiles]]:
+def services(roots: list[str], policy: Policy, listings: Listings | None = None) -> dict[str, list[ServiceFiles]]:
     """Every service of the scanned roots by its reported name (one entry per root)."""
     from poolaudit.discover import ServiceMap, discover
 
@@ -67,18 +74,36 @@ def services(roots: list[str], policy: Policy) -> dict[str, list[ServiceFiles]]:
     for root_text in roots:
         root = Path(root_text)
         label = "" if len(roots) == 1 else root.as_posix().rstrip("/") + "/"
-        listing = discover(root)
-        refs, manifests = listing.refs, listing.manifests
+        if listings is not None and root_text in listings:
+            refs, manifests = listings[root_text]
+        else:
+            listing = discover(root)
+            excluded = _excluder(policy.exclude)
+            refs, manifests = [ref for ref in listing.refs if not excluded(ref.rel)], listing.manifests
         smap = ServiceMap(root, manifests)
-        here: dict[str, ServiceFiles] = {}
-        for folder in manifests:
-            rel = f"{folder}/x" if folder else "x"
-            _add(here, _name(policy, smap, rel), root, label, smap.folder(rel), None)
+        by_folder: dict[str, list[str]] = {folder: [] for folder in manifests}
         for ref in refs:
-            _add(here, _name(policy, smap, ref.rel), root, label, smap.folder(ref.rel), ref.rel)
+            by_folder.setdefault(ref.rel.rpartition("/")[0], []).append(ref.rel)
+        here: dict[str, ServiceFiles] = {}
+        for folder, rels in by_folder.items():  # one service lookup per folder, not per file
+            probe = f"{folder}/x" if folder else "x"
+            name = _name(policy, smap, probe)
+            entry = here.get(name)
+            if entry is None:
+                entry = here[name] = ServiceFiles(name, root, label)
+            entry.folders.add(smap.folder(probe))
+            entry.files.extend(rels)
         for name, entry in here.items():
+            entry.files.sort()
             found[name].append(entry)
     return dict(found)
+
+
+def _excluder(globs: list[str]) -> Callable[[str], bool]:
+    """The policy's `exclude:` globs, as the audit applies them."""
+    from fnmatch import fnmatch
+
+    return lambda rel: any(fnmatch(rel, g) or fnmatch(rel, g.rstrip("/") + "/*") for g in globs)
 
 
 def _name(policy: Policy, smap: ServiceMap, rel: str) -> str:
@@ -87,15 +112,6 @@ def _name(policy: Policy, smap: ServiceMap, rel: str) -> str:
 
     default = smap.service(rel)
     return service_name(policy, smap.folder(rel), default) if policy.services else default
-
-
-def _add(here: dict[str, ServiceFiles], name: str, root: Path, label: str, folder: str, rel: str | None) -> None:
-    entry = here.get(name)
-    if entry is None:
-        entry = here[name] = ServiceFiles(name, root, label)
-    entry.folders.add(folder)
-    if rel is not None:
-        entry.files.append(rel)
 
 
 def glob_match(name: str, folders: set[str], pattern: str) -> bool:
