@@ -65,6 +65,7 @@ def audit(
     env: list[EnvDef] = []
     symbols: list[Symbol] = []
     suppressions: list[Suppression] = []
+    listings: dict[str, tuple[list[FileRef], set[str]]] = {}  # per root, for the capacity rules
     for target in targets_for(paths):
         # git grep runs while git lists the files; not for a hook's handful of files.
         grep = GitGrep(target.root) if target.only is None and options.prefilter and _in_git(target.root) else None
@@ -77,6 +78,7 @@ def audit(
         if target.only is not None:
             refs = _context(refs, services, target.only)
         result.roots.append(str(target.root))
+        listings[str(target.root)] = (refs, manifests)
         result.files_scanned += len(refs)
         label = target.label
 
@@ -113,7 +115,7 @@ def audit(
     if all(p.is_dir() for p in paths):  # capacity rules weigh whole services: not in hook runs
         from poolaudit.capacity import Fleet
 
-        fleet = Fleet(result.roots)
+        fleet = Fleet(result.roots, listings)
     result.findings = check(result.settings, result.skipped, suppressions, policy, fleet)
     return result
 
