@@ -85,7 +85,7 @@ def audit(
         def place(rel: str) -> str:
             return label + rel
 
-        for file in scan(refs, options, candidates, unsearched):
+        for file in scan(refs, options, candidates, unsearched, progress):
             reported = target.only is None or file.ref.rel in target.only
             if file.skipped is not None and reported:
                 result.skipped.append(dataclasses.replace(file.skipped, path=place(file.skipped.path)))

@@ -125,6 +125,20 @@ def _guard(debug: bool, body: Callable[[], int]) -> None:
     raise typer.Exit(code)
 
 
+def _progress() -> Callable[[int, int], None] | None:
+    """Progress on stderr for long scans, only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 2000:
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\rpoolaudit: read {done}/{total} candidate files{end}")
+            sys.stderr.flush()
+
+    return show
+
+
 def _load_policy(policy_file: Path | None, paths: list[Path], select: list[str], ignore: list[str]) -> Any:
     from poolaudit import policy as policy_mod
 
@@ -189,7 +203,7 @@ def audit(
         targets = paths or [Path(".")]
         loaded = _load_policy(policy, targets, _split(select), _split(ignore))
         options = ScanOptions(max_bytes=int(max_file_size * 1024 * 1024), jobs=jobs)
-        result = run_audit(targets, loaded, options)
+        result = run_audit(targets, loaded, options, _progress())
         if write_baseline is not None:
             baseline_mod.write(write_baseline, result.findings)
             typer.echo(f"poolaudit: wrote {len(result.findings)} finding(s) to {write_baseline}", err=True)

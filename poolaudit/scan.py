@@ -11,6 +11,7 @@ import gc
 import os
 import stat
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -107,6 +108,7 @@ def scan(
     options: ScanOptions,
     candidates: dict[str, set[str]] | None = None,
     unsearched: set[str] | frozenset[str] = frozenset(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[FileResult]:
     """Extract every file; `candidates` (git grep's answer) rules out, unread, the files of a
     kind that hold none of its literals, except those git grep did not search (`unsearched`)."""
@@ -114,7 +116,12 @@ def scan(
         refs = [r for r in refs if r.kind not in candidates or r.rel in candidates[r.kind] or r.rel in unsearched]
     jobs = options.jobs or min(2, os.cpu_count() or 1)
     if jobs <= 1 or len(refs) < PARALLEL_THRESHOLD or sys.platform == "win32":
-        return [scan_one(ref, options) for ref in refs]
+        serial = []
+        for i, ref in enumerate(refs):
+            serial.append(scan_one(ref, options))
+            if progress is not None and i % 256 == 255:
+                progress(i + 1, len(refs))
+        return serial
     chunk = max(64, len(refs) // (jobs * 8))
     chunks = [(refs[i : i + chunk], options) for i in range(0, len(refs), chunk)]
     import multiprocessing
@@ -128,8 +135,10 @@ def scan(
     results: list[FileResult] = []
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for part in pool.map(_scan_chunk, chunks):
+            for done, part in enumerate(pool.map(_scan_chunk, chunks), 1):
                 results.extend(part)
+                if progress is not None:
+                    progress(min(done * chunk, len(refs)), len(refs))
     finally:
         gc.unfreeze()
     return results

@@ -129,3 +129,25 @@ def test_fix_writes_formats_of_what_is_left(tmp_path: Path) -> None:
     assert [line.split(": ")[1].split()[0] for line in left] == ["PA108", "PA108", "PA108"]
     again = runner.invoke(app, ["fix", "--diff", str(svc)])
     assert "pool_size" not in again.output.split("would fix")[0]
+
+
+def test_progress_only_on_a_terminal_and_only_for_long_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from poolaudit import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert cli._progress() is None or not sys.stderr.isatty()
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    show = cli._progress()
+    assert show is not None
+    show(100, 500)
+    assert terminal.getvalue() == ""
+    show(1000, 3000)
+    show(3000, 3000)
+    assert terminal.getvalue() == "\rpoolaudit: read 1000/3000 candidate files\rpoolaudit: read 3000/3000 candidate files\n"
