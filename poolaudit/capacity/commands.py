@@ -249,7 +249,7 @@ def _read_env(
     return fallback
 
 
-_PUMA_WORKERS = re.compile(r"(?m)^[ \t]*(workers|worker_processes)\b[ \t(]*(.+?)[ \t)]*(?:#.*)?$")
+_PUMA_WORKERS = re.compile(r"(?m)^[ \t]*(workers|worker_processes)\b[ \t]*(.+?)[ \t]*(?:#.*)?$")
 _MODIFIER = re.compile(r"\s+(?:if|unless)\s+.*$")  # `workers n if n > 1`
 _IDENTIFIER = re.compile(r"[a-z_]\w*")
 _RUBY_ENV = re.compile(r"ENV(?:\.fetch\(\s*|\[\s*)[\"'](\w+)[\"']")
@@ -277,7 +277,9 @@ def ruby_workers(text: str, path: str, env: Mapping[str, EnvValue]) -> Count | N
     match = _PUMA_WORKERS.search(text)
     if match is None:
         return None
-    expr, line = _MODIFIER.sub("", match.group(2)), text.count("\n", 0, match.start()) + 1
+    expr, line = _MODIFIER.sub("", match.group(2)).strip(), text.count("\n", 0, match.start()) + 1
+    if expr.startswith("(") and expr.endswith(")"):  # `workers(2)`
+        expr = expr[1:-1]
     if _IDENTIFIER.fullmatch(expr.strip()):  # `workers worker_count` after `worker_count = ...`
         assigned = re.search(rf"(?m)^[ \t]*{re.escape(expr.strip())}[ \t]*=[ \t]*(.+?)[ \t]*(?:#.*)?$", text)
         expr = assigned.group(1) if assigned else expr
