@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def lowering_finding(var: Var, value: int, db: DatabaseDemand, after: int) -> Finding:
-    from poolaudit.rules import connection_budget as rule
+    from poolaudit.rules import connection_budget_exceeded as rule
 
     setting = var.setting
     assert setting is not None

@@ -140,7 +140,7 @@ def load_metrics(policy: Policy) -> dict[str, Figures]:
             ms = next(exact(row[k]) for k in _MS if row.get(k) not in (None, ""))
             headroom = exact(row["headroom"]) if row.get("headroom") not in (None, "") else Fraction(3, 2)
         except (StopIteration, ValueError, ZeroDivisionError):
-            raise PolicyError(f"capacity.metrics: row needs service, peak_rps and db_time_ms numbers", str(path), line or None) from None
+            raise PolicyError("capacity.metrics: row needs service, peak_rps and db_time_ms numbers", str(path), line or None) from None
         if rps <= 0 or ms <= 0 or headroom < 1:
             raise PolicyError("capacity.metrics: peak_rps and db_time_ms must be > 0, headroom >= 1", str(path), line or None)
         found[str(row.get("service", "")).strip()] = Figures(rps, ms, headroom, where)
