@@ -36,6 +36,8 @@ from poolaudit.model import Finding, Severity
 from poolaudit.rules import (
     acquire_timeout_missing,
     acquire_timeout_too_long,
+    below_traffic_minimum,
+    connection_budget_exceeded,
     dead_setting,
     file_not_parsed,
     overflow_too_small,
@@ -69,6 +71,8 @@ RULES: dict[str, RuleModule] = {
     "PA201": cast(RuleModule, value_unresolved),
     "PA301": cast(RuleModule, file_not_parsed),
     "PA302": cast(RuleModule, unused_suppression),
+    "PA401": cast(RuleModule, connection_budget_exceeded),
+    "PA402": cast(RuleModule, below_traffic_minimum),
 }
 
 _BY_NAME = {rule.NAME: rule for rule in RULES.values()}
