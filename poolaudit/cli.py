@@ -260,6 +260,9 @@ def fix(
     pr_body: Annotated[Optional[Path], typer.Option("--pr-body", help="Write a Markdown pull-request body here.")] = None,
     author: Annotated[Optional[str], typer.Option(help="Author and committer: 'Name <email>'.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes (0: automatic).")] = 0,
+    rebalance: Annotated[
+        bool, typer.Option("--rebalance", help="Lower the pools of a database over its budget, in proportion to their minimums.")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Raise undersized pools with minimal, verified edits (--diff previews, --commit makes a branch)."""
@@ -275,6 +278,8 @@ def fix(
 
         targets = paths or [Path(".")]
         loaded = _load_policy(policy, targets, _split(select), _split(ignore))
+        if rebalance:  # as the policy's `capacity.rebalance: true`
+            loaded = loaded.model_copy(update={"capacity": loaded.capacity.model_copy(update={"rebalance": True})})
         options = ScanOptions(jobs=jobs)
         if commit or push:
             repos = fixing.commit_branches(targets, loaded, options, branch=branch, base=base, remote=push, author=author)
@@ -304,6 +309,42 @@ def fix(
             _emit(pairs, lambda fmt, color, width: formats.render(fmt, after, color=color, width=width))
         left = failing(remaining, loaded)
         return 1 if (report.new_texts and not exit_zero_even_if_changed) or left else 0
+
+    _guard(debug, body)
+
+
+@app.command()
+def capacity(
+    paths: Paths = None,
+    policy: PolicyOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown.")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Connection demand per database and environment: services, replicas, processes, pools, budget, headroom."""
+    from poolaudit.capacity.render import FORMATS
+
+    if format not in FORMATS:
+        raise typer.BadParameter(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+
+    def body() -> int:
+        import shutil
+
+        from poolaudit.audit import audit as run_audit
+        from poolaudit.capacity import analyse
+        from poolaudit.capacity.render import render
+
+        targets = paths or [Path(".")]
+        loaded = _load_policy(policy, targets, [], [])
+        # The audit finds the settings; its own capacity rules would only repeat this arithmetic.
+        result = run_audit(targets, loaded.model_copy(update={"ignore": [*loaded.ignore, "PA4"]}))
+        analysis = analyse(result.roots, result.settings, loaded)
+        if output is not None:
+            output.write_text(render(analysis, format), encoding="utf-8")
+        else:
+            width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+            sys.stdout.write(render(analysis, format, color=_color() and format == "table", width=width))
+        return 1 if any(db.exceeded or db.problems for db in analysis.databases) else 0
 
     _guard(debug, body)
 

@@ -95,11 +95,18 @@ _BOUNDS = {"PA101": "min_size", "PA102": "max_size", "PA103": "require_acquire_t
 def plan(result: Result, policy: Any = None) -> FixPlan:
     """An edit for every finding that has a fix (`fix_to`), grouped by the place it edits;
     with the policy, each change also carries the policy's reason for its bound."""
-    fix_plan = FixPlan(findings=list(result.findings))
+    findings, conflicts = list(result.findings), []
+    if policy is not None and getattr(policy, "databases", None):
+        # Database budgets shared by services (poolaudit/capacity): a raise stops where the budget
+        # does, an overflow may be lowered to make room; a raise no value fits is refused.
+        from poolaudit.capacity import budgeted
+
+        findings, conflicts = budgeted(result, policy)
+    fix_plan = FixPlan(findings=findings, refused=list(conflicts))
     if policy is not None:
-        fix_plan.reasons = _policy_reasons(result.findings, policy)
+        fix_plan.reasons = _policy_reasons(findings, policy)
     groups: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
-    for finding in result.findings:
+    for finding in findings:
         setting = finding.setting
         if setting is None or finding.fix_to is None:
             continue
