@@ -69,6 +69,9 @@ class Model:
         return self.constant + sum(v.weight * values.get(k, v.current) for k, v in self.variables.items())
 
 
+Lowered = tuple[Var, int, DatabaseDemand, int, str]  # the value, its new value, demand after, why
+
+
 @dataclass
 class Plan:
     findings: list[Finding] = field(default_factory=list)  # as `fix` should act on them
@@ -85,7 +88,7 @@ def plan(result: Result, policy: Policy, rebalance: bool = False) -> Plan:
     fixes: dict[int, int | None] = {}  # id(finding) -> the value to write (None: conflict)
     reasons: dict[int, str] = {}
     highest: dict[int, int] = {}  # id(finding) -> the highest size the budget allows
-    extra: dict[tuple[str, int, str], tuple[Var, int, Model, int]] = {}  # lowered to make room (+ demand after)
+    extra: dict[tuple[str, int, str], Lowered] = {}  # values lowered to make room
     resolved: set[str] = set()  # "db env:" prefixes of PA401 messages the plan resolves
     for db in analysis.databases:
         model = _model(db, analysis, result.findings, policy)
@@ -107,11 +110,20 @@ def plan(result: Result, policy: Policy, rebalance: bool = False) -> Plan:
                 if key[2] == "max_size":
                     highest[id(f)] = min(highest.get(id(f), value + slack // var.weight), value + slack // var.weight)
             if value < var.current and not var.findings and (key not in extra or value < extra[key][1]):
-                extra[key] = (var, value, model, model.demand(values))
+                extra[key] = (var, value, model.db, model.demand(values), _why(model, var, values, rebalance))
         changed = any(values.get(k, v.current) != v.current for k, v in model.variables.items())
         if db.exceeded and changed and model.demand(values) <= db.budget.limit:
             resolved.add(f"{db.database} {db.environment}:")
     return _assemble(result, fixes, reasons, highest, extra, resolved)
+
+
+def _why(model: Model, var: Var, values: dict[tuple[str, int, str], int], rebalance: bool) -> str:
+    partner = model.variables.get(var.partner) if var.partner else None
+    if partner is not None and values.get(partner.key, partner.current) > partner.current:
+        return f"makes room for {partner.name} {partner.current} → {values[partner.key]}"
+    if rebalance:
+        return "shares the budget in proportion to each pool's minimum"
+    return "keeps the demand within the budget"
 
 
 def _model(db: DatabaseDemand, analysis: Analysis, findings: list[Finding], policy: Policy) -> Model:
@@ -244,7 +256,7 @@ def _max_connections(db: DatabaseDemand) -> str:
 
 def _assemble(
     result: Result, fixes: dict[int, int | None], reasons: dict[int, str], highest: dict[int, int],
-    extra: dict[tuple[str, int, str], tuple[Var, int, Model, int]], resolved: set[str],
+    extra: dict[tuple[str, int, str], Lowered], resolved: set[str],
 ) -> Plan:
     from poolaudit.capacity.lowering import lowering_finding
 
@@ -264,6 +276,6 @@ def _assemble(
         out.findings.append(dataclasses.replace(finding, fix_to=value) if value != finding.fix_to else finding)
         if id(finding) in highest and finding.fingerprint:
             out.limits[finding.fingerprint] = highest[id(finding)]
-    for _, (var, value, model, after) in sorted(extra.items(), key=lambda item: item[0]):
-        out.findings.append(lowering_finding(var, value, model.db, after))
+    for _, (var, value, db, after, why) in sorted(extra.items(), key=lambda item: item[0]):
+        out.findings.append(lowering_finding(var, value, db, after, why))
     return out

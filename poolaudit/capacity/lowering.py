@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from poolaudit.capacity.records import DatabaseDemand
 
 
-def lowering_finding(var: Var, value: int, db: DatabaseDemand, after: int) -> Finding:
+def lowering_finding(var: Var, value: int, db: DatabaseDemand, after: int, why: str) -> Finding:
     from poolaudit.rules import connection_budget_exceeded as rule
 
     setting = var.setting
     assert setting is not None
     message = (
-        f"{db.database} {db.environment}: {var.name} {var.current} → {value} to stay within the budget: "
+        f"{db.database} {db.environment}: {var.name} {var.current} → {value} {why}: "
         f"demand {after} of {db.budget.limit} ({db.budget.text})"
     )
     # Stable like the check's fingerprints: code, path, key, environment, pool (never the line).
