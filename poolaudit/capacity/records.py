@@ -182,6 +182,15 @@ class DatabaseDemand:
     def exceeded(self) -> bool:
         return self.demand > self.budget.limit
 
-    def arithmetic(self) -> str:
-        terms = " + ".join(s.term() for s in self.services if s.usages) or "0"
+    def arithmetic(self, limit: int = 8) -> str:
+        """`120 = payments 3×2×(10+5) + ledger 2×1×10 + ...`; beyond `limit` services, the
+        largest `limit` and the sum of the rest (the capacity command lists every one)."""
+        counted = [s for s in self.services if s.usages]
+        if len(counted) > limit:
+            largest = sorted(counted, key=lambda s: -(s.demand or 0))[:limit]
+            rest = [s for s in counted if s not in largest]
+            terms = " + ".join(s.term() for s in largest)
+            terms += f" + {len(rest)} more services {sum(s.demand or 0 for s in rest)}"
+        else:
+            terms = " + ".join(s.term() for s in counted) or "0"
         return f"{self.demand} = {terms}"

@@ -46,7 +46,8 @@ SCOPE = "fleet"
 
 def message(db: DatabaseDemand) -> str:
     unknown = [f"{s.service} ({s.note or 'multiplier unknown'})" for s in db.services if s.demand is None]
-    tail = f"; not counted: {', '.join(unknown)}" if unknown else ""
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    tail = f"; not counted: {', '.join(unknown[:5])}{more}" if unknown else ""
     at_least = "at least " if unknown else ""
     return (
         f"{db.database} {db.environment}: demand {at_least}{db.arithmetic()} exceeds "
