@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from poolaudit.capacity.multipliers import Described
+    from poolaudit.capacity.described import Described
     from poolaudit.capacity.services import Listings
     from poolaudit.capacity.pools import Catalog
     from poolaudit.capacity.records import DatabaseDemand
@@ -38,18 +38,18 @@ def wanted(policy: Policy) -> bool:
 
 def analyse(roots: list[str], settings: list[Setting], policy: Policy, listings: Listings | None = None) -> Analysis:
     """`listings`: the audit's file listing per root (refs, manifest folders), else listed again."""
-    from poolaudit.capacity import demand, multipliers, pools, services, traffic
+    from poolaudit.capacity import demand, described, pools, services, traffic
 
     if not wanted(policy):
         return Analysis()
     catalog = services.services(roots, policy, listings)
     cat = pools.catalog(settings, policy)
-    described: dict[str, Described] = {}
+    read: dict[str, Described] = {}
 
     def describe(name: str) -> Described:
-        if name not in described:
-            described[name] = multipliers.describe(name, catalog[name])
-        return described[name]
+        if name not in read:
+            read[name] = described.describe(name, catalog[name])
+        return read[name]
 
     out = Analysis(catalog=cat)
     for database in policy.databases:

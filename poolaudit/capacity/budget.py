@@ -23,50 +23,17 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from poolaudit.capacity.linear import Key, Model, Var, build
 from poolaudit.capacity.records import DatabaseDemand
 
 if TYPE_CHECKING:
-    from poolaudit.capacity import Analysis
-    from poolaudit.model import Finding, Result, Setting
+    from poolaudit.model import Finding, Result
     from poolaudit.policy import Policy
 
 OPTIONS = (
     "options: lower the replicas or processes of the services on {db}, put a pooler (PgBouncer in "
     "transaction mode) in front of it, or raise its max_connections ({max})"
 )
-
-
-@dataclass
-class Var:
-    """One place a pool's size or overflow is written, as the demand on one database sees it."""
-
-    key: tuple[str, int, str]  # (path, line, canonical)
-    setting: Setting | None  # what a fix edits (None: not editable)
-    current: int
-    weight: int = 0  # connections per unit of this value
-    desired: int = 0
-    floor: int = 0  # the lowest value allowed (the current value when not editable)
-    min_total: int = 0  # PA402: size + overflow per process must reach this
-    findings: list[Finding] = field(default_factory=list)
-    partner: tuple[str, int, str] | None = None  # the overflow of a size (and the size of an overflow)
-
-    @property
-    def name(self) -> str:
-        from poolaudit.rules._finding import key_name
-
-        return key_name(self.setting) if self.setting is not None else self.key[2]
-
-
-@dataclass
-class Model:
-    """The linear demand on one database in one environment."""
-
-    db: DatabaseDemand
-    variables: dict[tuple[str, int, str], Var]
-    constant: int  # demand of values no fix can edit
-
-    def demand(self, values: dict[tuple[str, int, str], int]) -> int:
-        return self.constant + sum(v.weight * values.get(k, v.current) for k, v in self.variables.items())
 
 
 Lowered = tuple[Var, int, DatabaseDemand, int, str]  # the value, its new value, demand after, why
@@ -88,10 +55,10 @@ def plan(result: Result, policy: Policy, rebalance: bool = False) -> Plan:
     fixes: dict[int, int | None] = {}  # id(finding) -> the value to write (None: conflict)
     reasons: dict[int, str] = {}
     highest: dict[int, int] = {}  # id(finding) -> the highest size the budget allows
-    extra: dict[tuple[str, int, str], Lowered] = {}  # values lowered to make room
+    extra: dict[Key, Lowered] = {}  # values lowered to make room
     resolved: set[str] = set()  # "db env:" prefixes of PA401 messages the plan resolves
     for db in analysis.databases:
-        model = _model(db, analysis, result.findings, policy)
+        model = build(db, analysis, result.findings, policy)
         values, conflicts = fit(model)
         for var, text in conflicts:
             for f in var.findings:
@@ -117,7 +84,7 @@ def plan(result: Result, policy: Policy, rebalance: bool = False) -> Plan:
     return _assemble(result, fixes, reasons, highest, extra, resolved)
 
 
-def _why(model: Model, var: Var, values: dict[tuple[str, int, str], int], rebalance: bool) -> str:
+def _why(model: Model, var: Var, values: dict[Key, int], rebalance: bool) -> str:
     partner = model.variables.get(var.partner) if var.partner else None
     if partner is not None and values.get(partner.key, partner.current) > partner.current:
         return f"makes room for {partner.name} {partner.current} → {values[partner.key]}"
@@ -126,75 +93,7 @@ def _why(model: Model, var: Var, values: dict[tuple[str, int, str], int], rebala
     return "keeps the demand within the budget"
 
 
-def _model(db: DatabaseDemand, analysis: Analysis, findings: list[Finding], policy: Policy) -> Model:
-    from poolaudit.capacity.anchor import overflow_place, size_place
-
-    variables: dict[tuple[str, int, str], Var] = {}
-    constant = 0
-    for service in db.services:
-        for usage in service.usages:
-            if usage.multiplier is None:
-                continue
-            for pool in usage.pools:
-                if pool.size is None:
-                    continue
-                weight = usage.multiplier * pool.count
-                size = _var(variables, size_place(pool, analysis.catalog), pool.size_at, "max_size", pool.size, weight)
-                if size is None:
-                    constant += weight * pool.size
-                if not pool.has_overflow:
-                    continue
-                over = _var(variables, overflow_place(pool, analysis.catalog), pool.overflow_at, "overflow", pool.overflow, weight)
-                if over is None:
-                    constant += weight * pool.overflow
-                if size is not None and over is not None:
-                    size.partner, over.partner = over.key, size.key
-    _attach(variables, findings, policy)
-    return Model(db, variables, constant)
-
-
-def _var(
-    variables: dict[tuple[str, int, str], Var], setting: Setting | None, at: tuple[str, int] | None,
-    canonical: str, current: int, weight: int,
-) -> Var | None:
-    if setting is None or at is None or setting.origin is None:
-        return None
-    key = (at[0], at[1], canonical)
-    var = variables.get(key)
-    if var is None:
-        var = variables[key] = Var(key, setting, current, desired=current, floor=current)
-    var.weight += weight
-    return var
-
-
-def _attach(variables: dict[tuple[str, int, str], Var], findings: list[Finding], policy: Policy) -> None:
-    """Findings with a fix on these places set the targets; overflows may go down to the policy's
-    `min_overflow` (0 without one)."""
-    from poolaudit.policy import bounds
-
-    for var in variables.values():
-        if var.key[2] == "overflow" and var.setting is not None and var.setting.provenance.value != "library-default":
-            var.floor = min(var.current, bounds(policy, var.setting).min_overflow or 0)
-    for finding in findings:
-        s = finding.setting
-        if s is None or not isinstance(finding.fix_to, (int, float)) or isinstance(finding.fix_to, bool):
-            continue
-        places = {(s.path, s.line, s.canonical)}
-        if s.origin is not None:
-            places.add((s.origin.path, s.origin.line, s.canonical))
-        for key in places & variables.keys():
-            var = variables[key]
-            var.findings.append(finding)
-            var.desired = max(var.desired, int(finding.fix_to)) if finding.fix_to > var.current else int(finding.fix_to)
-            if finding.code == "PA402" and isinstance(finding.expected, int):
-                var.min_total = max(var.min_total, finding.expected)
-            elif isinstance(finding.expected, (int, float)) and var.key[2] == "max_size":
-                var.floor = max(var.floor, min(int(finding.expected), var.desired))
-            if var.key[2] == "overflow":
-                var.floor = max(var.floor, var.desired)
-
-
-def fit(model: Model) -> tuple[dict[tuple[str, int, str], int], list[tuple[Var, str]]]:
+def fit(model: Model) -> tuple[dict[Key, int], list[tuple[Var, str]]]:
     """Values within the budget for the raises (steps 1-4 of the module docstring)."""
     raises = [v for v in model.variables.values() if v.desired > v.current]
     conflicts: list[tuple[Var, str]] = []
@@ -209,7 +108,7 @@ def fit(model: Model) -> tuple[dict[tuple[str, int, str], int], list[tuple[Var, 
         conflicts.append((worst, _conflict(model, worst, raises)))
 
 
-def _try(model: Model, raises: list[Var]) -> dict[tuple[str, int, str], int] | None:
+def _try(model: Model, raises: list[Var]) -> dict[Key, int] | None:
     limit = model.db.budget.limit
     values = {k: (v.desired if v.desired <= v.current or v in raises else v.current) for k, v in model.variables.items()}
     over = model.demand(values) - limit
@@ -256,7 +155,7 @@ def _max_connections(db: DatabaseDemand) -> str:
 
 def _assemble(
     result: Result, fixes: dict[int, int | None], reasons: dict[int, str], highest: dict[int, int],
-    extra: dict[tuple[str, int, str], Lowered], resolved: set[str],
+    extra: dict[Key, Lowered], resolved: set[str],
 ) -> Plan:
     from poolaudit.capacity.lowering import lowering_finding
 

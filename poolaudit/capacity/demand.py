@@ -13,7 +13,7 @@ from poolaudit.capacity import multipliers, pools
 from poolaudit.capacity.records import Budget, DatabaseDemand, ServiceDemand, Usage
 
 if TYPE_CHECKING:
-    from poolaudit.capacity.multipliers import Described
+    from poolaudit.capacity.described import Described
     from poolaudit.policy import Database, Policy
 
 PGBOUNCER_MAX_CLIENT_CONN = 100  # PgBouncer's defaults (reference section 8)

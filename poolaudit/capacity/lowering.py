@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from poolaudit.model import Finding
 
 if TYPE_CHECKING:
-    from poolaudit.capacity.budget import Var
+    from poolaudit.capacity.linear import Var
     from poolaudit.capacity.records import DatabaseDemand
 
 

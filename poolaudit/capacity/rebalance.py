@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from poolaudit.capacity.budget import Model, Var
+    from poolaudit.capacity.linear import Model, Var
     from poolaudit.policy import Policy
 
 Values = dict[tuple[str, int, str], int]

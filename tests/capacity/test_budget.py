@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from poolaudit.capacity.budget import Model, Var, fit
+from poolaudit.capacity.budget import fit
+from poolaudit.capacity.linear import Model, Var
 from poolaudit.capacity.rebalance import share
 from poolaudit.capacity.records import Budget, DatabaseDemand
 from poolaudit.model import Origin, Provenance, Setting, Span

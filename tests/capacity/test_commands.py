@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from poolaudit.capacity.commands import config_workers, launch, ruby_workers
+from poolaudit.capacity.commands import launch
+from poolaudit.capacity.server_configs import config_workers, ruby_workers
 from poolaudit.capacity.records import EnvValue, Source
 
 WHERE = Source("Dockerfile CMD", "svc/Dockerfile", 9)

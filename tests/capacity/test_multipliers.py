@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from poolaudit.capacity import multipliers, services
+from poolaudit.capacity import described, multipliers, services
 from tests.capacity.conftest import policy, write
 
 PYPROJECT = {"svc/pyproject.toml": "[project]\nname = 'svc'\n"}
@@ -221,10 +221,10 @@ def test_runners(tmp_path: Path, files: dict[str, str], environment: str, policy
     write(tmp_path, {**PYPROJECT, **files})
     made = policy(policy_text)
     catalog = services.services([str(tmp_path)], made)
-    described = multipliers.describe("svc", catalog["svc"])
+    service = described.describe("svc", catalog["svc"])
     found = [
         (r.name, r.replicas.value, r.replicas.provenance, r.processes.value, r.processes.provenance)
-        for r in multipliers.runners(described, environment, made)
+        for r in multipliers.runners(service, environment, made)
     ]
     assert found == expected
 
@@ -233,7 +233,7 @@ def test_environments_named_by_deployment_files(tmp_path: Path) -> None:
     write(tmp_path, {**PYPROJECT, "svc/deploy/staging/deployment.yaml": deployment("1"),
                      "svc/deploy/production/deployment.yaml": deployment("3")})  # fmt: skip
     catalog = services.services([str(tmp_path)], policy())
-    assert multipliers.describe("svc", catalog["svc"]).environments == {"staging", "production"}
+    assert described.describe("svc", catalog["svc"]).environments == {"staging", "production"}
 
 
 @pytest.mark.parametrize(
@@ -250,5 +250,5 @@ def test_odd_manifests_never_crash(tmp_path: Path, text: str) -> None:
     write(tmp_path, {**PYPROJECT, D: text})
     made = policy()
     catalog = services.services([str(tmp_path)], made)
-    found = multipliers.runners(multipliers.describe("svc", catalog["svc"]), "production", made)
+    found = multipliers.runners(described.describe("svc", catalog["svc"]), "production", made)
     assert all(r.replicas.value is not None for r in found)
