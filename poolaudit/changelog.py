@@ -12,7 +12,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from poolaudit.fix import Change, FixReport, RepoFix
+from poolaudit.branches import RepoFix
+from poolaudit.edits import Change
+from poolaudit.fix import FixReport
 from poolaudit.model import Finding
 from poolaudit.sources._values import mask_secrets
 from poolaudit.splice import split_lines
