@@ -63,6 +63,8 @@ def _plain(node: Any, tree: Any, path: str, depth: int) -> Any:
     if depth > 40:
         return None
     if isinstance(node, tree.MappingNode):
+        if all(key.tag != tree.MERGE_TAG for key, _ in node.value):  # no `<<:` here: the pairs as written
+            return {k.value: _plain(v, tree, path, depth + 1) for k, v in node.value if isinstance(k, tree.ScalarNode)}
         return {p.key.value: _plain(p.value, tree, path, depth + 1) for p in tree.pairs(node)}
     if isinstance(node, tree.SequenceNode):
         return [_plain(item, tree, path, depth + 1) for item in node.value]

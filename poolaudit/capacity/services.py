@@ -8,6 +8,7 @@ declared database (or a traffic entry) names are ever read.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from poolaudit.environments import from_path
 
 if TYPE_CHECKING:
     from poolaudit.discover import FileRef, ServiceMap
@@ -61,7 +64,7 @@ class ServiceFiles:
             prefix = f"{folder}/" if folder else ""
             for name in EXTRA_FILES:
                 rel = prefix + name
-                if rel not in self.files and (self.root / rel).is_file():
+                if rel not in self.files and os.path.isfile(os.path.join(self.root, rel)):
                     extra.append(rel)
         return sorted({*self.files, *extra})
 
@@ -172,9 +175,9 @@ def users_of(database: Database, catalog: dict[str, list[ServiceFiles]]) -> list
     return [name for _, name in sorted(chosen)]
 
 
+@functools.lru_cache(maxsize=4096)
 def environment_of(rel: str) -> str:
-    from poolaudit.environments import from_path
-
+    """environments.from_path, remembered: the same few files are asked about per variable."""
     return from_path(rel)
 
 
