@@ -228,3 +228,32 @@ def test_every_format_renders(fleet: Path, fmt: str) -> None:
     result, policy = run(fleet)
     text = render(analyse(result.roots, result.settings, policy), fmt)  # type: ignore[attr-defined,arg-type]
     assert "core-postgres" in text and "payments" in text
+
+
+def test_json_breakdown_with_provenance(fleet: Path) -> None:
+    import json
+
+    outcome = runner.invoke(app, ["capacity", str(fleet), "--format", "json"])
+    data = json.loads(outcome.output)
+    (db,) = data["databases"]
+    assert (data["version"], db["database"], db["environment"], db["demand"], db["budget"], db["headroom"]) == (
+        1, "core-postgres", "production", 90, {"limit": 97, "text": "100 max_connections − 3 reserved"}, 7,
+    )  # fmt: skip
+    payments = db["services"][0]
+    assert (payments["service"], payments["demand"]) == ("payments", 60)
+    (usage,) = payments["runners"]
+    assert usage["replicas"] == {"value": 3, "sources": [
+        {"what": "HPA maxReplicas", "path": "payments/deploy/production/hpa.yaml", "line": 12, "value": "3"},
+        {"what": "maxSurge", "path": DEPLOYMENT, "line": 11, "value": "0"},
+    ]}  # fmt: skip
+    assert usage["pools"] == [{
+        "name": "payments/app/db.py create_engine@6", "framework": "sqlalchemy", "size": 5,
+        "size_from": f"DB_POOL_SIZE=5 ({DEPLOYMENT}:34)", "overflow": 5, "overflow_from": f"DB_MAX_OVERFLOW=5 ({DEPLOYMENT}:36)",
+        "per_process": 10, "count": 1,
+    }]  # fmt: skip
+
+
+def test_capacity_without_databases_says_so(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    outcome = runner.invoke(app, ["capacity", str(tmp_path)])
+    assert (outcome.exit_code, outcome.output) == (0, "poolaudit: no databases declared (policy `databases:`) and no traffic figures\n")
