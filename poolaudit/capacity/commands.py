@@ -114,14 +114,14 @@ def _flag(tokens: list[str], *names: str) -> tuple[str, int] | None:
                 return tokens[i + 1], i
             if name.startswith("--") and token.startswith(name + "="):
                 return token[len(name) + 1 :], i
-            if len(name) == 2 and token.startswith(name) and len(token) > 2 and token[2:].isdigit():
+            if len(name) == 2 and token.startswith(name) and len(token) > 2 and token[2:].isdecimal():
                 return token[2:], i
     return None
 
 
 def _value(text: str, what: Source, env: Mapping[str, EnvValue]) -> Count:
     """A number as written on a command line: `4`, `$WEB_CONCURRENCY`, `${WEB_CONCURRENCY:-4}`."""
-    if text.isdigit():
+    if text.isdecimal():
         return Count(int(text), (Source(what.what, what.path, what.line, text),))
     match = _VAR.match(text)
     if match is None:

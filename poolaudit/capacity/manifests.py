@@ -46,33 +46,46 @@ def documents(text: str, path: str, keep: frozenset[str] | None = None) -> list[
     from poolaudit.errors import SourceError
     from poolaudit.sources import yaml_tree as tree
 
+    convert = _Converter(tree, path)
     try:
         docs = tree.compose(text)
         if keep is None:
-            return [_plain(doc, tree, path, 0) for doc in docs]
+            return [convert(doc, 0) for doc in docs]
         return [
-            {p.key.value: _plain(p.value, tree, path, 1) for p in tree.pairs(doc) if p.key.value in keep}
+            {p.key.value: convert(p.value, 1) for p in tree.pairs(doc) if p.key.value in keep}
             if isinstance(doc, tree.MappingNode) else None
             for doc in docs
         ]  # fmt: skip
-    except (SourceError, RecursionError):
+    except (SourceError, RecursionError, _TooLarge):
         return []
 
 
-def _plain(node: Any, tree: Any, path: str, depth: int) -> Any:
-    if depth > 40:
-        return None
-    if isinstance(node, tree.MappingNode):
-        if all(key.tag != tree.MERGE_TAG for key, _ in node.value):  # no `<<:` here: the pairs as written
-            return {k.value: _plain(v, tree, path, depth + 1) for k, v in node.value if isinstance(k, tree.ScalarNode)}
-        return {p.key.value: _plain(p.value, tree, path, depth + 1) for p in tree.pairs(node)}
-    if isinstance(node, tree.SequenceNode):
-        return [_plain(item, tree, path, depth + 1) for item in node.value]
-    if isinstance(node, tree.ScalarNode):
-        if node.tag.endswith(":null"):
+class _TooLarge(Exception):
+    """Aliases expand the document beyond any deployment file ("billion laughs")."""
+
+
+class _Converter:
+    BUDGET = 50_000  # nodes per file
+
+    def __init__(self, tree: Any, path: str) -> None:
+        self.tree, self.path, self.left = tree, path, self.BUDGET
+
+    def __call__(self, node: Any, depth: int) -> Any:
+        tree = self.tree
+        self.left -= 1
+        if self.left < 0:
+            raise _TooLarge
+        if depth > 40:
             return None
-        return Text(node.value, path, node.start_mark.line + 1)
-    return None
+        if isinstance(node, tree.MappingNode):
+            if all(key.tag != tree.MERGE_TAG for key, _ in node.value):  # no `<<:` here: the pairs as written
+                return {k.value: self(v, depth + 1) for k, v in node.value if isinstance(k, tree.ScalarNode)}
+            return {p.key.value: self(p.value, depth + 1) for p in tree.pairs(node)}
+        if isinstance(node, tree.SequenceNode):
+            return [self(item, depth + 1) for item in node.value]
+        if isinstance(node, tree.ScalarNode):
+            return None if node.tag.endswith(":null") else Text(node.value, self.path, node.start_mark.line + 1)
+        return None
 
 
 @dataclass

@@ -92,7 +92,7 @@ def _overlay(base: Workload, over: Workload) -> Workload:
 
 
 def _number(text: Text | Any, what: str) -> Count | None:
-    if isinstance(text, Text) and str(text).strip().isdigit():
+    if isinstance(text, Text) and str(text).strip().isdecimal():
         return Count(int(text), (Source(what, text.path, text.line, str(text).strip()),))
     return None
 
@@ -101,7 +101,7 @@ def _with_surge(base: Count, surge: Text | Any, path: str) -> Count:
     """Replicas plus the rolling update's surge (`maxSurge`, default 25%, rounded up)."""
     if base.value is None:
         return base
-    if isinstance(surge, Text) and str(surge).strip().rstrip("%").isdigit():
+    if isinstance(surge, Text) and str(surge).strip().rstrip("%").isdecimal():
         text = str(surge).strip()
         extra = math.ceil(base.value * int(text[:-1]) / 100) if text.endswith("%") else int(text)
         source = Source("maxSurge", surge.path, surge.line, text)

@@ -15,9 +15,9 @@ from poolaudit.capacity.records import Count, EnvValue, Source
 def env_count(env: Mapping[str, EnvValue], name: str, reader: Source, default: str | None = None) -> Count:
     """A count read from a variable: its value where the runner sets it, else the default."""
     found = env.get(name)
-    if found is not None and found.text.strip().isdigit():
+    if found is not None and found.text.strip().isdecimal():
         return Count(int(found.text), (Source(name, found.path, found.line, found.text.strip()), reader), " read by ")
-    if default is not None and default.strip().isdigit():
+    if default is not None and default.strip().isdecimal():
         return Count(int(default), (Source(f"{reader.what} default of {name}", reader.path, reader.line, default),))
     return Count(None, (Source(f"{name} (not set)"), reader), " read by ")
 
@@ -67,7 +67,7 @@ def _evaluate(
             return None
         if isinstance(node.value, int):
             return node.value
-        if isinstance(node.value, str) and node.value.strip().isdigit():
+        if isinstance(node.value, str) and node.value.strip().isdecimal():
             return int(node.value)
         return None
     if isinstance(node, ast.Name):
@@ -103,7 +103,7 @@ def _read_env(
     reads.append((key.value, None if fallback is None else str(fallback)))
     found = env.get(key.value)
     if found is not None:
-        return int(found.text) if found.text.strip().isdigit() else None
+        return int(found.text) if found.text.strip().isdecimal() else None
     return fallback
 
 
@@ -127,7 +127,7 @@ def ruby_workers(text: str, path: str, env: Mapping[str, EnvValue]) -> Count | N
         assigned = re.search(rf"(?m)^[ \t]*{re.escape(expr.strip())}[ \t]*=[ \t]*(.+?)[ \t]*(?:#.*)?$", text)
         expr = assigned.group(1) if assigned else expr
     reader = Source(f"puma {match.group(1)}" if match.group(1) == "workers" else "unicorn worker_processes", path, line)
-    if expr.strip().isdigit():
+    if expr.strip().isdecimal():
         return Count(max(int(expr), 1), (Source(reader.what, path, line, expr.strip()),))
     var = _RUBY_ENV.search(expr)
     default = _RUBY_DEFAULT.search(expr)
