@@ -148,9 +148,12 @@ def kustomization(docs: list[Any], environment: str, out: Manifests) -> None:
                 out.replica_counts.append((str(item["name"]), item["count"], environment))
 
 
-def kubernetes(docs: list[Any], path: str, environment: str, out: Manifests) -> None:
+def kubernetes(docs: list[Any], path: str, environment: str, out: Manifests, depth: int = 0) -> None:
     for doc in docs:
         if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str):
+            continue
+        if doc["kind"] == "List" and depth < 3:  # `kubectl get -o yaml` output: items of any kind
+            kubernetes(_list(doc.get("items")), path, environment, out, depth + 1)
             continue
         kind, meta = str(doc["kind"]), _map(doc.get("metadata"))
         name = str(meta.get("name") or "")

@@ -57,6 +57,14 @@ CASES = [
         id="surge-50%-of-3-rounds-up-to-2",
     ),
     pytest.param(
+        {D: "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n"
+            "      name: svc\n    spec:\n      replicas: 2\n      strategy:\n        rollingUpdate:\n          maxSurge: 0\n"
+            "      template:\n        spec:\n          containers:\n            - name: svc\n              image: svc:1\n"},
+        "production", "",
+        [("Deployment/svc", 2, f"replicas 2 ({D}:9) + maxSurge 0 ({D}:12)", 1, "one process (no worker setting found)")],
+        id="kind-List-items",
+    ),
+    pytest.param(
         {D: deployment("3", RECREATE)}, "production", "",
         [("Deployment/svc", 3, f"replicas 3 ({D}:6)", 1, "one process (no worker setting found)")],
         id="recreate-no-surge",
