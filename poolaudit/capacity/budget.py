@@ -27,7 +27,8 @@ from poolaudit.capacity.linear import Key, Model, Var, build
 from poolaudit.capacity.records import DatabaseDemand
 
 if TYPE_CHECKING:
-    from poolaudit.model import Finding, Result
+    from poolaudit.capacity.services import Listings
+    from poolaudit.model import Finding, Result, Setting
     from poolaudit.policy import Policy
 
 OPTIONS = (
@@ -51,7 +52,8 @@ def plan(result: Result, policy: Policy, rebalance: bool = False) -> Plan:
 
     if not policy.databases:
         return Plan(list(result.findings))
-    analysis = analyse(result.roots, result.settings, policy)
+    settings, listings = _whole_fleet(result, policy)
+    analysis = analyse(result.roots, settings, policy, listings)
     fixes: dict[int, int | None] = {}  # id(finding) -> the value to write (None: conflict)
     reasons: dict[int, str] = {}
     highest: dict[int, int] = {}  # id(finding) -> the highest size the budget allows
@@ -82,6 +84,27 @@ def plan(result: Result, policy: Policy, rebalance: bool = False) -> Plan:
         if db.exceeded and changed and model.demand(values) <= db.budget.limit:
             resolved.add(f"{db.database} {db.environment}:")
     return _assemble(result, fixes, reasons, highest, extra, resolved)
+
+
+def _whole_fleet(result: Result, policy: Policy) -> tuple[list[Setting], Listings]:
+    """Every setting of the scanned roots.  A hook run (`poolaudit fix FILE ...`) holds only the
+    named files' settings, but a budget is shared by every service: such a result (it scanned
+    fewer files than its roots hold) is audited again over its whole roots for the arithmetic."""
+    from pathlib import Path
+
+    from poolaudit.capacity.services import excluder
+    from poolaudit.discover import discover
+
+    listings: Listings = {}
+    excluded = excluder(policy.exclude)
+    for root in result.roots:
+        listing = discover(Path(root))
+        listings[root] = ([ref for ref in listing.refs if not excluded(ref.rel)], listing.manifests)
+    if sum(len(refs) for refs, _ in listings.values()) == result.files_scanned:
+        return result.settings, listings
+    from poolaudit.audit import audit
+
+    return audit([Path(root) for root in result.roots], policy).settings, listings
 
 
 def _why(model: Model, var: Var, values: dict[Key, int], rebalance: bool) -> str:

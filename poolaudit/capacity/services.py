@@ -81,7 +81,7 @@ def services(roots: list[str], policy: Policy, listings: Listings | None = None)
             refs, manifests = listings[root_text]
         else:
             listing = discover(root)
-            excluded = _excluder(policy.exclude)
+            excluded = excluder(policy.exclude)
             refs, manifests = [ref for ref in listing.refs if not excluded(ref.rel)], listing.manifests
         smap = ServiceMap(root, manifests)
         by_folder: dict[str, list[str]] = {folder: [] for folder in manifests}
@@ -102,7 +102,7 @@ def services(roots: list[str], policy: Policy, listings: Listings | None = None)
     return dict(found)
 
 
-def _excluder(globs: list[str]) -> Callable[[str], bool]:
+def excluder(globs: list[str]) -> Callable[[str], bool]:
     """The policy's `exclude:` globs, as the audit applies them."""
     from fnmatch import fnmatch
 

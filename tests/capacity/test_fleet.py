@@ -257,3 +257,16 @@ def test_capacity_without_databases_says_so(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     outcome = runner.invoke(app, ["capacity", str(tmp_path)])
     assert (outcome.exit_code, outcome.output) == (0, "poolaudit: no databases declared (policy `databases:`) and no traffic figures\n")
+
+
+def test_the_fix_hook_weighs_the_whole_fleet(fleet: Path) -> None:
+    # `poolaudit fix FILE` (the pre-commit hook) reads only the named file; the budget still
+    # counts ledger and notifications, so the raise comes with the overflow cut.
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(fleet)], check=True)
+    subprocess.run(["git", "-C", str(fleet), "add", "-A"], check=True)
+    outcome = runner.invoke(app, ["fix", str(fleet / DEPLOYMENT), "--policy", str(fleet / ".poolaudit.yaml")])
+    assert outcome.exit_code == 1, outcome.output
+    text = (fleet / DEPLOYMENT).read_text()
+    assert 'DB_POOL_SIZE\n              value: "10"' in text and 'DB_MAX_OVERFLOW\n              value: "1"' in text
