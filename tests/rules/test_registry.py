@@ -20,7 +20,7 @@ def test_module_contract(code: str, rule: ModuleType) -> None:
     assert re.fullmatch(r"[a-z]+(-[a-z]+)+", rule.NAME)
     assert isinstance(rule.SEVERITY, Severity)
     assert rule.SUMMARY and "\n" not in rule.SUMMARY and rule.SUMMARY.endswith(".")
-    assert rule.SCOPE in ("pool", "skipped", "suppression")
+    assert rule.SCOPE in ("pool", "skipped", "suppression", "fleet")
     assert callable(rule.check)
 
 
@@ -56,14 +56,16 @@ def test_codes_and_default_severities_are_stable() -> None:
         "PA201": ("value-unresolved", "info"),
         "PA301": ("file-not-parsed", "warning"),
         "PA302": ("unused-suppression", "warning"),
+        "PA401": ("connection-budget-exceeded", "error"),
+        "PA402": ("below-traffic-minimum", "error"),
     }
 
 
-def test_reserved_capacity_codes_are_documented_not_registered() -> None:
+def test_capacity_codes_are_documented_and_registered_as_fleet_rules() -> None:
     doc = rules.__doc__ or ""
     assert "PA401 connection-budget-exceeded" in doc
     assert "PA402 below-traffic-minimum" in doc
-    assert "PA401" not in rules.RULES and "PA402" not in rules.RULES
+    assert rules.RULES["PA401"].SCOPE == rules.RULES["PA402"].SCOPE == "fleet"
 
 
 @pytest.mark.parametrize(
