@@ -164,11 +164,15 @@ def _in_force(s: Setting, env: dict[str, EnvValue]) -> tuple[int | None, str, st
 
 
 def _orphans(cat: Catalog, service: str, runner: Runner, read: set[str], has_code_pools: bool, count: int) -> list[Pool]:
-    """Pool sizes a runner's environment sets that no code of the service reads visibly."""
+    """Pool sizes a runner's environment sets that no code of the service reads visibly: a
+    variable named like a pool setting the audit found in a deployment file, or whose value is
+    written where the audit found one (a Helm values key a template turns into the variable)."""
     names = {key_name(s).upper(): s for s in cat.layers.get(service, []) if s.canonical in ("max_size", "overflow")}
     sizes, overflows = [], []
     for name, value in runner.env.items():
-        layer = names.get(name.upper())
+        layer = names.get(name.upper()) or cat.written_at(value.path, value.line, "max_size") or cat.written_at(
+            value.path, value.line, "overflow"
+        )
         if layer is None or name.upper() in read or _integer(value.text) is None:
             if not has_code_pools and "://" in value.text:
                 sizes.extend((name, param) for param in url_pool_params(value.text) if param.canonical == "max_size")
