@@ -107,23 +107,24 @@ def _export(root: Path, subs: list[str], base: str, top: Path) -> None:
     """Write the files the audit reads (and the service manifests around them) as committed at
     `base` into `top`; files not committed there (untracked, links) are left out."""
     from poolaudit import git
+    from poolaudit.capacity.services import EXTRA_FILES
     from poolaudit.discover import MANIFESTS, discover
 
     wanted: set[str] = set()
     for sub in subs:
         prefix = f"{sub}/" if sub else ""
-        found = discover(root / sub if sub else root)
-        refs = found[0] if isinstance(found, tuple) else found  # (refs, manifest folders)
-        wanted.update(prefix + ref.rel for ref in refs)
+        wanted.update(prefix + ref.rel for ref in discover(root / sub if sub else root).refs)
     folders = {rel.rpartition("/")[0] for rel in wanted}
     for folder in list(folders):
         while folder:
             folder = folder.rpartition("/")[0]
             folders.add(folder)
+    # Service names come from manifests (Gemfile, package.json ...) around the files, and the
+    # capacity rules read worker counts from Dockerfiles, Procfiles and puma configs.
+    around = (*MANIFESTS, *EXTRA_FILES)
     for folder in folders:
-        # Service names come from manifests (Gemfile, package.json ...) around the files.
         here = root / folder if folder else root
-        wanted.update(f"{folder}/{m}" if folder else m for m in MANIFESTS if (here / m).is_file())
+        wanted.update(f"{folder}/{m}" if folder else m for m in around if (here / m).is_file())
     for rel, data in git.base_files(root, sorted(wanted), base).items():
         if data is None:
             continue

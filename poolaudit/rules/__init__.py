@@ -5,7 +5,7 @@ Numbering (a code is never reused, even when its rule is retired):
     PA1xx  one pool's settings against the policy's bounds
     PA2xx  values the audit could not determine
     PA3xx  files and comments: files that did not parse, suppressions that matched nothing
-    PA4xx  capacity across services, reserved for the capacity rules (issue 7):
+    PA4xx  capacity across services (poolaudit/capacity):
            PA401 connection-budget-exceeded  (sum over services of replicas x processes x
                  (pool + overflow) against a database's max_connections - reserved, or its pooler)
            PA402 below-traffic-minimum       (pool per process below Little's law x headroom)
@@ -23,6 +23,8 @@ A rule module defines:
         "skipped"      check(skipped: Skipped) -> list[Finding]            (file-level)
         "suppression"  check(suppression: Suppression, unused: tuple[str, ...],
                              unknown: tuple[str, ...]) -> list[Finding]    (comment-level)
+        "fleet"        check(analysis, policy) -> list[Finding]             (every service
+                       sharing a database: poolaudit/capacity computes `analysis`)
     __doc__            the long documentation `poolaudit explain` prints, with a "Flagged"
                        and an "OK" example
 """
