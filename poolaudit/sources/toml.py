@@ -82,11 +82,13 @@ def extract(path: str, text: str) -> Extraction:
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))  # offsets keep the BOM
     except tomllib.TOMLDecodeError as exc:
+        last = max(1, text.count("\n") + (not text.endswith("\n")))
         line = getattr(exc, "lineno", None)
         if line is None:
             match = _LINE.search(str(exc))
-            line = int(match.group(1)) if match else text.count("\n") + (not text.endswith("\n"))
-        raise SourceError(f"invalid TOML: {exc}", line) from None
+            line = int(match.group(1)) if match else last
+        # tomli (Python 3.10) places an error at the end of the document on the line after it.
+        raise SourceError(f"invalid TOML: {exc}", min(line, last)) from None
     scanner = Scanner(text).run()
     found = Extraction()
     lines = LineIndex(text)

@@ -21,6 +21,10 @@ ROOT = Path("/repo")
 
 @pytest.fixture
 def repo(fs):  # type: ignore[no-untyped-def]
+    # On Python 3.10 a Path made before pyfakefs took over keeps reading the real disk (its
+    # accessor is bound at creation): remake the module's ROOT inside the fake file system.
+    global ROOT
+    ROOT = Path("/repo")
     fs.add_real_directory(str(policy.presets_dir()))
     fs.create_dir(ROOT)
     return fs
