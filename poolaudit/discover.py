@@ -153,6 +153,8 @@ class Listing(NamedTuple):
 def discover(root: Path) -> Listing:
     """The files under `root` that a source reads, without a stat per folder."""
     listed = _git_files(root) if git_toplevel(root) is not None else None
+    if listed is not None and not listed[0]:
+        listed = None  # a folder git ignores (or an empty one): the user asked for it, so walk it
     from_git = listed is not None
     names, unsearched = listed if listed is not None else (_walk_files(root), set())
     refs = []

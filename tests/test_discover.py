@@ -81,3 +81,11 @@ def test_service_folder_is_the_manifest_folder(fs: FakeFilesystem) -> None:
     services = ServiceMap(root)
     assert services.folder("services/payments-api/src/app/db.py") == "services/payments-api"
     assert services.folder("README.md") == ""
+
+
+def test_a_folder_that_git_ignores_is_walked_when_asked_for(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("vendored/\n")
+    (tmp_path / "vendored" / "svc").mkdir(parents=True)
+    (tmp_path / "vendored" / "svc" / ".env").write_text("DB_POOL_SIZE=5\n")
+    assert [ref.rel for ref in discover(tmp_path / "vendored")[0]] == ["svc/.env"]
