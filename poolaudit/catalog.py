@@ -8,6 +8,7 @@ See ../shared/reference/pool-settings.md for the sources of every entry.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ class KeyInfo:
     framework: str | None = None  # when the key itself names the framework
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(key: str) -> str:
     """Spring relaxed binding: case, dashes and underscores do not matter."""
     return key.replace("-", "").replace("_", "").lower()
@@ -175,6 +177,7 @@ _BARE_ENV = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names recur in every service of a monorepo
 def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInfo | None:
     """The pool setting an environment variable holds, or None.
 
