@@ -14,7 +14,7 @@ import re
 from poolaudit import environments
 from poolaudit.catalog import normalize
 from poolaudit.model import Extraction, Provenance
-from poolaudit.sources import _appkeys, yaml_app, yaml_jvm
+from poolaudit.sources import _appkeys, yaml_app, yaml_defaults, yaml_jvm
 from poolaudit.sources import yaml_tree as tree
 from poolaudit.sources.yaml_env import entry
 from poolaudit.sources.yaml_values import Written, bare_span, place, read, setting, url_settings
@@ -52,6 +52,15 @@ def extract(
 ) -> None:
     leaves = list(tree.leaves(doc))
     environment = _document_environment(leaves) or environment
+    first = len(out.settings)
+    _settings(path, text, leaves, out, environment, helm)
+    if not helm:  # a Helm chart's values feed templates, not Spring's binder
+        yaml_defaults.add_hikari_default(path, text, doc, out, first, environment)
+
+
+def _settings(
+    path: str, text: str, leaves: list[tree.Leaf], out: Extraction, environment: str, helm: bool
+) -> None:
     for leaf in leaves:
         segments = leaf.segments
         if not segments or not _candidate(segments[-1]):

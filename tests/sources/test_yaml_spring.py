@@ -28,8 +28,14 @@ def facts(text: str, s: Setting) -> tuple[object, ...]:
     )
 
 
+def written(path: str, text: str) -> list[Setting]:
+    """The settings written in the text (a hikari block without a size also reports HikariCP's
+    default: see the library-default tests below)."""
+    return [s for s in source.extract(path, text).settings if s.provenance is not Provenance.LIBRARY_DEFAULT]
+
+
 def only(path: str, text: str) -> tuple[object, ...]:
-    settings = source.extract(path, text).settings
+    settings = written(path, text)
     assert len(settings) == 1, [s.key for s in settings]
     assert (settings[0].path, settings[0].kind) == (path, "yaml")
     return facts(text, settings[0])
@@ -337,4 +343,166 @@ NOT_SETTINGS = [
 
 @pytest.mark.parametrize("text", NOT_SETTINGS)
 def test_look_alikes_are_not_settings(text: str) -> None:
-    assert source.extract(APP, text).settings == []
+    assert written(APP, text) == []
+
+
+# ------------------------------------------------ HikariCP's default size for a block without one
+
+DEFAULT = Provenance.LIBRARY_DEFAULT
+
+
+def default_of(path: str, text: str) -> Setting:
+    """The one library-default setting the text yields; checks the fields every one shares."""
+    (s,) = [s for s in source.extract(path, text).settings if s.provenance is DEFAULT]
+    assert (s.path, s.kind, s.span, s.raw, s.origin, s.canonical) == (path, "yaml", None, "", None, "max_size")
+    assert (s.value, s.written, s.framework, s.note, s.env_var, s.unit) == (10, 10, "spring", "HikariCP default", None, None)
+    assert s.insertion is not None and s.insertion.path == path
+    return s
+
+
+def inserted(text: str, s: Setting, value: int = 20) -> str:
+    assert s.insertion is not None
+    return text[: s.insertion.offset] + s.insertion.template.format(value=value) + text[s.insertion.offset :]
+
+
+HIKARI_DEFAULTS = [
+    pytest.param(
+        APP,
+        "spring:\n  datasource:\n    hikari:\n      minimum-idle: 2\n      connection-timeout: 30000\nother: x\n",
+        (3, 5, "spring.datasource.hikari.maximum-pool-size", "any"),
+        "spring:\n  datasource:\n    hikari:\n      minimum-idle: 2\n      connection-timeout: 30000\n"
+        "      maximum-pool-size: 20\nother: x\n",
+        id="nested-kebab",
+    ),
+    pytest.param(
+        APP,
+        "spring:\r\n  datasource:\r\n    hikari:\r\n      minimumIdle: 2\r\n      connectionTimeout: 30000\r\n",
+        (3, 5, "spring.datasource.hikari.maximumPoolSize", "any"),
+        "spring:\r\n  datasource:\r\n    hikari:\r\n      minimumIdle: 2\r\n      connectionTimeout: 30000\r\n"
+        "      maximumPoolSize: 20\r\n",
+        id="crlf-camel-siblings",
+    ),
+    pytest.param(
+        APP,
+        "spring:\n    datasource:\n        hikari:\n            minimum_idle: 2\n",
+        (3, 9, "spring.datasource.hikari.maximum_pool_size", "any"),
+        "spring:\n    datasource:\n        hikari:\n            minimum_idle: 2\n            maximum_pool_size: 20\n",
+        id="four-space-indent-snake-siblings",
+    ),
+    pytest.param(
+        APP,
+        "spring:\n  datasource:\n    hikari:\n      connection-timeout: 30000  # keep in sync with the LB\n  jpa:\n    open-in-view: false\n",
+        (3, 5, "spring.datasource.hikari.maximum-pool-size", "any"),
+        "spring:\n  datasource:\n    hikari:\n      connection-timeout: 30000  # keep in sync with the LB\n"
+        "      maximum-pool-size: 20\n  jpa:\n    open-in-view: false\n",
+        id="after-the-trailing-comment-of-the-last-line",
+    ),
+    pytest.param(
+        APP,
+        "spring:\n  datasource.hikari:\n    pool-name: orders",
+        (2, 3, "spring.datasource.hikari.maximum-pool-size", "any"),
+        "spring:\n  datasource.hikari:\n    pool-name: orders\n    maximum-pool-size: 20",
+        id="partly-dotted-no-trailing-newline",
+    ),
+    pytest.param(
+        APP,
+        "spring.datasource.hikari:\n  minimum-idle: 2\n  data-source-properties:\n    cachePrepStmts: true\n# tuning\nserver:\n  port: 8080\n",
+        (1, 1, "spring.datasource.hikari.maximum-pool-size", "any"),
+        "spring.datasource.hikari:\n  minimum-idle: 2\n  data-source-properties:\n    cachePrepStmts: true\n"
+        "  maximum-pool-size: 20\n# tuning\nserver:\n  port: 8080\n",
+        id="dotted-block-ending-in-a-nested-mapping",
+    ),
+    pytest.param(
+        APP,
+        "spring:\n  datasource:\n    url: jdbc:postgresql://db:5432/x\n    hikari:\n      auto-commit: false\n      tags:\n        - a\n        - b\n",
+        (4, 5, "spring.datasource.hikari.maximum-pool-size", "any"),
+        "spring:\n  datasource:\n    url: jdbc:postgresql://db:5432/x\n    hikari:\n      auto-commit: false\n"
+        "      tags:\n        - a\n        - b\n      maximum-pool-size: 20\n",
+        id="block-ending-in-a-sequence",
+    ),
+    pytest.param(
+        "src/main/resources/application-prod.yml",
+        "spring:\n  datasource:\n    hikari:\n      connection-timeout: 30000\n",
+        (3, 5, "spring.datasource.hikari.maximum-pool-size", "production"),
+        "spring:\n  datasource:\n    hikari:\n      connection-timeout: 30000\n      maximum-pool-size: 20\n",
+        id="profile-file",
+    ),
+    pytest.param(
+        "config/application-test.yml",
+        "spring:\n  datasource:\n    hikari:\n      connection-timeout: 1000\n",
+        (3, 5, "spring.datasource.hikari.maximum-pool-size", "test"),
+        "spring:\n  datasource:\n    hikari:\n      connection-timeout: 1000\n      maximum-pool-size: 20\n",
+        id="test-profile-is-reported-the-policy-skips-it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "text", "expected", "after"), HIKARI_DEFAULTS)
+def test_hikari_block_without_a_size_reports_the_library_default(
+    path: str, text: str, expected: tuple[object, ...], after: str
+) -> None:
+    s = default_of(path, text)
+    assert (s.line, s.column, s.key, s.environment) == expected
+    assert s.pool == "spring.datasource.hikari"
+    assert {w.pool for w in written(path, text)} <= {s.pool}  # the block's own settings: one pool
+    assert inserted(text, s) == after
+    # The inserted text is the setting the source then finds, and no default is left.
+    (size,) = [w for w in source.extract(path, after).settings if w.canonical == "max_size"]
+    assert (size.key, size.written, size.provenance, size.pool, size.environment) == (s.key, 20, LIT, s.pool, s.environment)
+
+
+def test_profile_document_gets_its_own_default() -> None:
+    text = (
+        "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: 30\n"
+        "---\nspring:\n  config:\n    activate:\n      on-profile: test\n  datasource:\n    hikari:\n      minimum-idle: 1\n"
+    )
+    # The default document's size applies to the test profile too: no default there.
+    assert [s.provenance for s in source.extract(APP, text).settings if s.canonical == "max_size"] == [LIT]
+    text = (
+        "spring:\n  datasource:\n    hikari:\n      minimum-idle: 2\n"
+        "---\nspring:\n  config:\n    activate:\n      on-profile: prod\n  datasource:\n    hikari:\n      maximum-pool-size: 40\n"
+        "---\nspring.config.activate.on-profile: staging\nspring.datasource.hikari:\n  minimum-idle: 1\n"
+    )
+    found = [(s.line, s.provenance, s.written, s.environment) for s in source.extract(APP, text).settings if s.canonical == "max_size"]
+    assert found == [(3, DEFAULT, 10, "any"), (12, LIT, 40, "production"), (15, DEFAULT, 10, "staging")]
+
+
+NO_DEFAULT = [
+    pytest.param(APP, "spring:\n  datasource:\n    hikari: {}\n", id="empty-flow-block"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n", id="empty-block"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari: {minimum-idle: 2}\n", id="flow-mapping"),
+    pytest.param(APP, "spring: {datasource: {hikari: {minimum-idle: 2}}}\n", id="flow-document"),
+    pytest.param(APP, "base: &pool\n  minimum-idle: 2\nspring:\n  datasource:\n    hikari: *pool\n", id="alias"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari: &pool\n      minimum-idle: 2\nother: *pool\n", id="anchored"),
+    pytest.param(APP, "base: &ds\n  hikari:\n    minimum-idle: 2\nspring:\n  datasource: *ds\n", id="aliased-parent"),
+    pytest.param(APP, "base: &b\n  minimum-idle: 2\nspring:\n  datasource:\n    hikari:\n      <<: *b\n", id="merge"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: 12\n", id="kebab-size"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n      maximumPoolSize: 12\n", id="camel-size"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n      maximum_pool_size: 12\n", id="snake-size"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: ${DB_POOL}\n", id="unresolved-size"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n      maximum-pool-size:\n", id="empty-size-value"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n      minimum-idle: 2\nspring.datasource.hikari.maximum-pool-size: 12\n",
+                 id="size-in-a-flat-key-beside-the-block"),
+    pytest.param(APP, "spring.datasource.hikari.maximum-pool-size: 12\n---\nspring.config.activate.on-profile: prod\n"
+                 "spring:\n  datasource:\n    hikari:\n      minimum-idle: 3\n", id="size-in-the-default-document"),
+    pytest.param(APP, "spring:\n  datasource:\n    hikari:\n      minimum-idle: 3\n---\nspring.datasource.hikari.maximum-pool-size: 12\n",
+                 id="size-in-a-later-default-document"),
+    pytest.param(APP, "spring:\n  datasource:\n    tomcat:\n      min-idle: 2\n", id="tomcat"),
+    pytest.param(APP, "spring:\n  datasource:\n    dbcp2:\n      max-wait-millis: 5000\n", id="dbcp2"),
+    pytest.param(APP, "spring:\n  hikari:\n    minimum-idle: 2\n", id="wrong-prefix"),
+    pytest.param(APP, "app:\n  datasource:\n    hikari:\n      minimum-idle: 2\n", id="custom-prefix"),
+    pytest.param(APP, "spring:\n  datasource:\n    reporting:\n      hikari:\n        minimum-idle: 2\n", id="named-datasource"),
+    pytest.param("charts/api/values.yaml", "spring:\n  datasource:\n    hikari:\n      minimum-idle: 2\n", id="helm-values"),
+    pytest.param(APP, "# spring:\n#   datasource:\n#     hikari:\n#       minimum-idle: 2\nx: 1\n", id="commented-out"),
+]
+
+
+@pytest.mark.parametrize(("path", "text"), NO_DEFAULT)
+def test_no_library_default_is_invented(path: str, text: str) -> None:
+    assert [s.key for s in source.extract(path, text).settings if s.provenance is DEFAULT] == []
+
+
+def test_block_whose_end_cannot_be_told_reports_the_default_without_an_insertion() -> None:
+    text = "spring:\n  datasource:\n    hikari:\n      connection-init-sql: |\n        select 1\n\nother: x\n"
+    (s,) = [s for s in source.extract(APP, text).settings if s.provenance is DEFAULT]
+    assert (s.line, s.written, s.insertion) == (3, 10, None)
