@@ -354,6 +354,10 @@ def test_any_document_yields_settings_whose_spans_are_their_text(
     except SourceError:
         return
     for s in out.settings:
+        if s.provenance is Provenance.LIBRARY_DEFAULT:  # not written: only where it would go
+            assert s.span is None
+            assert s.insertion is None or 0 <= s.insertion.offset <= len(text)
+            continue
         assert s.span is not None and text[s.span.start : s.span.end] == s.raw
         if s.origin is not None:
             bare = text[s.origin.span.start : s.origin.span.end]
