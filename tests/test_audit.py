@@ -243,3 +243,25 @@ def test_git_grep_prefilter_finds_what_parsing_everything_finds(workload: Path) 
     everything = audit([workload], policy, ScanOptions(jobs=1, prefilter=False))
     assert key(prefiltered) == key(everything) == key(parallel)
     assert len(prefiltered.settings) > 100
+
+
+def test_python_file_in_another_encoding_with_a_coding_cookie(tmp_path: Path) -> None:
+    source = (
+        "# -*- coding: latin-1 -*-\n"
+        "# Connexions \xe0 la base de donn\xe9es\n"
+        "from sqlalchemy import create_engine\n"
+        'engine = create_engine("postgresql://db/app", pool_size=3, pool_timeout=10)\n'
+    )
+    _write(tmp_path, {"app/db.py": source.encode("latin-1"), "pyproject.toml": '[project]\nname = "x"\n'})
+    result = audit([tmp_path], _policy(tmp_path))
+    assert result.skipped == []
+    assert [(s.path, s.line, s.key, s.value) for s in result.settings] == [
+        ("app/db.py", 4, "pool_size", 3),
+        ("app/db.py", 4, "pool_timeout", 10),
+    ]
+
+
+def test_config_file_in_another_encoding_is_skipped_and_named(tmp_path: Path) -> None:
+    _write(tmp_path, {".env": "# caf\xe9\nDB_POOL_SIZE=3\n".encode("latin-1")})
+    result = audit([tmp_path], _policy(tmp_path))
+    assert [(s.path, s.reason) for s in result.skipped] == [(".env", "not UTF-8 text (and no encoding declared)")]
