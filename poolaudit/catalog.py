@@ -115,7 +115,6 @@ NOT_DB_WORDS = {
     "s3", "aws", "process", "processes", "gunicorn", "uvicorn", "puma", "web",
     "task", "tasks", "execution", "scheduling", "scheduler",
 }
-OPT_IN_WORDS = {"redis", "celery"}  # excluded by default; a policy may include them
 
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 

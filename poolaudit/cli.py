@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperCommand
@@ -25,9 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-T = TypeVar("T")
-
 
 class OrderedCommand(TyperCommand):
     """Keeps the raw arguments so `--format X --output F` pairs can be read in order."""

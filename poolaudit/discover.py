@@ -65,10 +65,6 @@ class FileRef:
     rel: str  # '/'-separated, relative to root
     kind: str
 
-    @property
-    def abspath(self) -> Path:
-        return self.root / self.rel
-
 
 @functools.lru_cache(maxsize=64)
 def git_toplevel(path: Path) -> Path | None:

@@ -43,8 +43,6 @@ class Severity(str, Enum):
     INFO = "info"
 
 
-ENVIRONMENTS = ("production", "staging", "development", "test", "any")
-
 
 @dataclass(frozen=True, slots=True)
 class Span:
