@@ -31,6 +31,7 @@ class PlannedEdit:
     findings: list[Finding]
     settings: list[Setting]  # every setting whose effective value this edit changes
     expect: Expect
+    note: str = ""  # where the edit went, when not where the value is written (`fix_shared`)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def as_change(planned: PlannedEdit, reasons: dict[int, str]) -> Change:
         new=planned.new,
         code=", ".join(codes),
         environments=tuple(environments),
-        reason=first.message,
+        reason=f"{first.message}; {planned.note}" if planned.note else first.message,
         line=planned.line,
         services=tuple(sorted({s.service for s in planned.settings if s.service})),
         fingerprints=tuple(f.fingerprint for f in planned.findings if f.fingerprint),

@@ -3,7 +3,8 @@
 `plan(result)` turns every fixable finding into one edit of the place where the effective
 value is written (`Setting.origin`), or an insertion for a missing setting
 (`Setting.insertion`); findings that share a place share one edit (poolaudit.edits makes
-it).  `apply(plan, write=...)` splices each file's edits (poolaudit.splice), verifies the new
+it).  Under the policy's `pools.fix_shared: override`, a value other environments share and
+need unchanged is left, and the environment being fixed gets its own key (its insertion).  `apply(plan, write=...)` splices each file's edits (poolaudit.splice), verifies the new
 text (poolaudit.verify) and writes it atomically (poolaudit.write) — or, with write=False,
 only returns the new contents (for `--diff` and for `--commit`, poolaudit.branches, which
 builds a commit from them).  A file gets all of its edits or none.
@@ -11,6 +12,7 @@ builds a commit from them).  A file gets all of its edits or none.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +80,14 @@ def plan(result: Result, policy: Any = None) -> FixPlan:
     fix_plan = FixPlan(findings=findings, refused=list(conflicts))
     if policy is not None:
         fix_plan.reasons = _policy_reasons(findings, policy)
+    by_origin: dict[Origin, list[Setting]] = defaultdict(list)
+    for setting in result.settings:
+        if setting.origin is not None:
+            by_origin[setting.origin].append(setting)
+    override = getattr(getattr(policy, "pools", None), "fix_shared", "edit") == "override"
+    fixing = {id(f.setting) for f in findings if f.setting is not None and f.fix_to is not None}
     groups: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
+    notes: dict[tuple[object, ...], str] = {}  # group -> what the report adds about where it went
     for finding in findings:
         setting = finding.setting
         if setting is None or finding.fix_to is None:
@@ -87,23 +96,30 @@ def plan(result: Result, policy: Any = None) -> FixPlan:
         if reason:
             fix_plan.refused.append((finding, reason))
             continue
-        if setting.origin is not None and setting.provenance is not Provenance.LIBRARY_DEFAULT:
+        shared = _shared_with(setting, by_origin, fixing) if override else None
+        if shared:
+            # `fix_shared: override`: the value is also another environment's, which needs no
+            # fix; leave it and give this environment its own key (a Rails section's override).
+            assert setting.insertion is not None  # _shared_with said so
+            where = setting.insertion
+            key = ("insert", where.path, where.offset, where.template, setting.canonical, setting.pool)
+            groups[key].append(finding)
+            notes[key] = shared
+        elif setting.origin is not None and setting.provenance is not Provenance.LIBRARY_DEFAULT:
             origin = setting.origin
             groups[("edit", origin.path, origin.span.start, origin.span.end)].append(finding)
         else:
             assert setting.insertion is not None  # _unfixable said so
             where = setting.insertion
             groups[("insert", where.path, where.offset, where.template, setting.canonical, setting.pool)].append(finding)
-    by_origin: dict[Origin, list[Setting]] = defaultdict(list)
-    for setting in result.settings:
-        if setting.origin is not None:
-            by_origin[setting.origin].append(setting)
     files: dict[str, FilePlan] = {}
     for key, findings in groups.items():
         try:
             file_plan = files.get(str(key[1])) or _open(result, str(key[1]))
             files[file_plan.path] = file_plan
-            file_plan.edits.append(planned_edit(file_plan, key, findings, by_origin))
+            planned = planned_edit(file_plan, key, findings, by_origin)
+            planned.note = notes.get(key, "")
+            file_plan.edits.append(planned)
         except FixError as exc:
             fix_plan.refused.extend((f, str(exc)) for f in findings)
     fix_plan.files = [f for f in files.values() if f.edits]
@@ -119,6 +135,27 @@ def _policy_reasons(findings: list[Finding], policy: Any) -> dict[int, str]:
         if bound and finding.setting is not None and finding.fix_to is not None:
             reasons[id(finding)] = " ".join(bounds(policy, finding.setting).reason(bound).split())
     return reasons
+
+
+_ANCHOR = re.compile(r"inherited from ([^;]+)")
+
+
+def _shared_with(setting: Setting, by_origin: dict[Origin, list[Setting]], fixing: set[int]) -> str | None:
+    """"override added to production (default: is shared with development, test)" when the
+    value `setting` inherits is also that of environments with nothing to fix and `setting`
+    has a place of its own to be overridden (Setting.insertion); else None (edit the origin)."""
+    if setting.origin is None or setting.insertion is None or setting.provenance is Provenance.LIBRARY_DEFAULT:
+        return None
+    # The anchor's own record ("any": no environment reads `default:` itself) does not count.
+    others = sorted({
+        s.environment for s in by_origin.get(setting.origin, [])
+        if id(s) not in fixing and s.environment not in ("any", setting.environment)
+    })
+    if not others:
+        return None
+    anchor = _ANCHOR.search(setting.note or "")
+    name = f"{anchor[1].strip()}:" if anchor else "the value"
+    return f"override added to {setting.environment} ({name} is shared with {', '.join(others)})"
 
 
 def _unfixable(setting: Setting) -> str | None:

@@ -90,22 +90,28 @@ def check(old: Extraction, new: Extraction, expects: list[Expect], ranges: dict[
             # What the added text defines: the new setting, and its env assignment if any.
             _take_inserted(pending, expect, ranges[expect.edit])
             reached.add(expect.edit)
+    replaced = [r for r in old.settings if _replaced_default(r, expects)]
+    # The records sharing a replaced inherited value (a Rails anchor and its other inheritors)
+    # stay, but the anchor's note lists who inherits it, and the override took one off.
+    shared = {r.origin for r in replaced if r.origin is not None and r.provenance is not Provenance.LIBRARY_DEFAULT}
     for record in old_records:
-        if _replaced_default(record, expects):
-            continue  # the library default the insertion replaces
+        if record in replaced:
+            continue  # the library default (or inherited value) the insertion replaces
         candidates = pending.get(_identity(record, edits, True))
         if not candidates:
             raise Mismatch(f"after the edit, {_name(record)} is no longer found where it was")
         match = candidates.pop(0)
         edit, exact = _target(match, ranges)
         skip = _POSITIONS + (_VALUES if edit is not None else ())
+        if isinstance(record, Setting) and record.origin in shared:
+            skip += ("note",)
         if _fields(record, skip) != _fields(match, skip):
             raise Mismatch(f"the edit changes how {_name(record)} is read")
         aimed = [e for e in expects if isinstance(record, Setting) and _aim(record) in e.targets]
         for expect in aimed:
             _check_value(match, expect)
         if edit is None:
-            if _fields(record, _POSITIONS) != _fields(match, _POSITIONS) and not aimed:
+            if _fields(record, skip) != _fields(match, skip) and not aimed:
                 raise Mismatch(f"the edit changes {_name(record)}, which it was not meant to")
             continue
         if exact:
@@ -126,10 +132,15 @@ def _aim(setting: Setting) -> tuple[str, str, str, int, int]:
 
 
 def _replaced_default(record: Setting | EnvDef | Symbol, expects: list[Expect]) -> bool:
-    if not isinstance(record, Setting) or record.provenance is not Provenance.LIBRARY_DEFAULT or record.insertion is None:
+    """The setting an insertion takes the place of: a library default, or a value inherited
+    from an anchor that the inserted key now overrides (`fix_shared: override`)."""
+    if not isinstance(record, Setting) or record.insertion is None:
         return False
     offset = record.insertion.offset
-    return any(e.insertion and e.edit.start == offset and e.canonical == record.canonical for e in expects)
+    return any(
+        e.insertion and e.edit.start == offset and e.canonical == record.canonical and e.pool == record.pool
+        for e in expects
+    )
 
 
 def _take_inserted(pending: dict[tuple[Any, ...], list[Setting | EnvDef | Symbol]], expect: Expect, where: tuple[int, int]) -> None:

@@ -85,6 +85,11 @@ class Pools(BoundsModel):
     environments: dict[Environment, BoundsModel] = {}
     frameworks: dict[str, BoundsModel] = {}
     overrides: list[Override] = []
+    # Where a fix writes a value that other environments share (a Rails `default:` anchor):
+    # "edit" changes a value where it is written even when other environments inherit it;
+    # "override" leaves a value shared with environments that are not being fixed alone and
+    # adds an override to the environment being fixed.
+    fix_shared: Literal["edit", "override"] = "edit"
 
 
 class Service(_Model):

@@ -8,16 +8,19 @@ reads and the benchmark's truth names) and `production.pool`, `development.pool`
 each merging section that does not override it.  All of them share the anchor's line, span
 and origin, so a fix of any edits the anchor once; each inherited one carries its section's
 environment (so a policy judges production on its own) and the note "inherited from
-default".  A section that writes its own `pool:` gets only that setting.
+default".  A section that writes its own `pool:` gets only that setting.  Each inherited
+copy also carries an `insertion` at the end of its own section: where a fix adds an override
+when the policy says not to change a value other environments share (`fix_shared: override`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from poolaudit import environments
 from poolaudit.catalog import RAILS, normalize
-from poolaudit.model import Extraction
+from poolaudit.model import Extraction, Insertion
 from poolaudit.sources import yaml_tree as tree
 from poolaudit.sources.yaml_values import place, read, setting, url_settings
 
@@ -88,10 +91,67 @@ def extract(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
         written = read(text, leaf.node, info.canonical, info.unit, "plain")
         if written is None:
             continue
-        out.settings.append(
-            setting(
-                path, text, place(leaf.node), written,
-                key=key, canonical=info.canonical, framework=FRAMEWORK,
-                environment=environment, pool=section, note=note,
-            )
+        found_setting = setting(
+            path, text, place(leaf.node), written,
+            key=key, canonical=info.canonical, framework=FRAMEWORK,
+            environment=environment, pool=section, note=note,
         )
+        if leaf.inherited is not None:
+            where = _override_at(path, text, doc, leaf)
+            found_setting = found_setting.replace(insertion=where) if where else found_setting
+        out.settings.append(found_setting)
+
+
+# `<<: *default` (and an optional comment) as the rest of a merge key's line.
+_MERGE_REST = re.compile(r"[ \t]*:[ \t]*\*[^\s#]+[ \t]*(#[^\r\n]*)?(?=\r?\n|$)")
+
+
+def _override_at(path: str, text: str, doc: tree.Node, leaf: tree.Leaf) -> Insertion | None:
+    """Where the section that inherits `leaf` would get its own key: after the section's last
+    line (past a trailing comment), at its keys' indentation, in the file's line ending; None
+    where the section is not a block mapping written in place (an alias, a flow mapping) or
+    its end cannot be told."""
+    section: tree.Node | None = doc
+    for segment in leaf.segments[:-1]:
+        if not isinstance(section, tree.MappingNode):
+            return None
+        pair = next(((k, v) for k, v in section.value if isinstance(k, tree.ScalarNode) and k.value == segment), None)
+        if pair is None or pair[1].start_mark.index < pair[0].end_mark.index:
+            return None  # reached through a merge or an alias: not this section's own text
+        section = pair[1]
+    if not isinstance(section, tree.MappingNode) or section.flow_style or not section.value:
+        return None
+    if section is not leaf.parent or any(v is leaf.node for _, v in section.value):
+        return None
+    first = section.value[0][0]
+    indent = text[first.start_mark.index - first.start_mark.column : first.start_mark.index]
+    if indent.strip(" "):
+        return None
+    floor, last = section.value[-1]
+    while True:  # block collections' end marks lie at the next token: descend to the last value
+        if last.start_mark.index < floor.start_mark.index:
+            break  # an alias: its marks are the anchor's
+        if isinstance(last, tree.MappingNode) and not last.flow_style and last.value:
+            floor, last = last.value[-1]
+        elif isinstance(last, tree.SequenceNode) and not last.flow_style and last.value:
+            floor, last = last, last.value[-1]
+        else:
+            break
+    if last.start_mark.index < floor.start_mark.index:  # `<<: *default`, `pool: *size`
+        rest = _MERGE_REST.match(text, floor.end_mark.index) if isinstance(floor, tree.ScalarNode) else None
+        if rest is None:
+            return None
+        end = rest.end()
+    elif isinstance(last, tree.ScalarNode) and last.style in ("|", ">") or (
+        isinstance(last, (tree.MappingNode, tree.SequenceNode)) and not last.flow_style
+    ):
+        return None  # a block scalar or an empty block collection: its end is not its mark
+    else:
+        end = text.find("\n", last.end_mark.index)
+        end = len(text) if end < 0 else end - (text[end - 1] == "\r")
+    if end < len(text):
+        newline = "\r\n" if text.startswith("\r\n", end) else "\n"
+    else:
+        newline = "\r\n" if "\r\n" in text else "\n"
+    name = leaf.segments[-1]  # the key as the anchor writes it: `pool`, `max_connections`
+    return Insertion(path, end, newline + indent + name + ": {value}")
