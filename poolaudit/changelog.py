@@ -37,6 +37,8 @@ def _where(change: Change) -> str:
         where += "; used by " + ", ".join(
             key if (path, line) == here else f"{path}:{line} {key}" for path, line, key in change.settings
         )
+    if "override added to" in change.reason:  # policy `fix_shared: override`: say where it went
+        where += "; " + change.reason[change.reason.index("override added to") :]
     return where
 
 
