@@ -12,7 +12,6 @@ import os
 import stat
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from poolaudit import sources
@@ -125,6 +124,7 @@ def scan(
     chunk = max(64, len(refs) // (jobs * 8))
     chunks = [(refs[i : i + chunk], options) for i in range(0, len(refs), chunk)]
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # not for a hook's handful of files
 
     context = multiprocessing.get_context("fork")
     for kind in {ref.kind for ref in refs}:
