@@ -9,7 +9,7 @@ from typing import Any
 
 from poolaudit import environments
 from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, kind_of
-from poolaudit.model import EnvDef, Result, Setting, Skipped, Suppression, Symbol
+from poolaudit.model import EnvDef, Result, Setting, Suppression, Symbol
 from poolaudit.prefilter import GitGrep
 from poolaudit.resolve import resolve
 from poolaudit.scan import ScanOptions, scan

@@ -50,6 +50,15 @@ QUARKUS = {
     "acquisitiontimeout": KeyInfo("acquire_timeout", "s"),  # Duration; a bare number is seconds
     "maxlifetime": KeyInfo("recycle", "s"),
 }
+R2DBC = {  # spring.r2dbc.pool.*: java.time.Duration properties, a bare number is milliseconds
+    "maxsize": KeyInfo("max_size"),
+    "minidle": KeyInfo("min_idle"),
+    "maxacquiretime": KeyInfo("acquire_timeout", "ms"),
+    "maxidletime": KeyInfo("idle_timeout", "ms"),
+    "maxlifetime": KeyInfo("recycle", "ms"),
+}
+# spring.datasource.<pool>.*: which table reads the keys of each pool Spring Boot can configure.
+SPRING_POOLS = {"hikari": HIKARI, "tomcat": TOMCAT_DBCP, "dbcp2": TOMCAT_DBCP, "oracleucp": TOMCAT_DBCP}
 DROPWIZARD = {
     "maxsize": KeyInfo("max_size"),
     "minsize": KeyInfo("min_idle"),

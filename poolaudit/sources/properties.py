@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from poolaudit import environments
-from poolaudit.catalog import HIKARI, QUARKUS, TOMCAT_DBCP, KeyInfo, normalize
+from poolaudit.catalog import HIKARI, QUARKUS, R2DBC, SPRING_POOLS, TOMCAT_DBCP, KeyInfo, normalize
 from poolaudit.model import Extraction, Setting
 from poolaudit.sources import _appkeys
 from poolaudit.sources._javaprops import Entry, parse
@@ -47,19 +47,6 @@ LITERALS: tuple[bytes, ...] = (
     b"RECYCLE",
 )
 
-_SPRING_POOLS = {
-    "hikari": HIKARI,
-    "tomcat": TOMCAT_DBCP,
-    "dbcp2": TOMCAT_DBCP,
-    "oracleucp": TOMCAT_DBCP,
-}
-_R2DBC = {  # spring.r2dbc.pool.*: java.time.Duration properties, a bare number is milliseconds
-    "maxsize": KeyInfo("max_size"),
-    "minidle": KeyInfo("min_idle"),
-    "maxacquiretime": KeyInfo("acquire_timeout", "ms"),
-    "maxidletime": KeyInfo("idle_timeout", "ms"),
-    "maxlifetime": KeyInfo("recycle", "ms"),
-}
 _C3P0 = {  # hibernate.c3p0.* short names, and c3p0's own names (c3p0.properties)
     "maxsize": KeyInfo("max_size"),
     "minsize": KeyInfo("min_idle"),
@@ -175,20 +162,20 @@ def classify(key: str, hikari_file: bool = False, stem: str = "") -> Match | Non
 def _spring(norm: list[str], leaf: str, pool: str) -> Match | None:
     size = len(norm)
     if norm[1] == "datasource":
-        if size == 4 and norm[2] in _SPRING_POOLS:
-            info = _SPRING_POOLS[norm[2]].get(leaf)
+        if size == 4 and norm[2] in SPRING_POOLS:
+            info = SPRING_POOLS[norm[2]].get(leaf)
             return Match(info, "spring", pool) if info else None
         if size == 3:
             info = HIKARI.get(leaf) or TOMCAT_DBCP.get(leaf)
             return Match(info, "spring", pool, _LEGACY) if info else None
-        if size == 5 and norm[3] in _SPRING_POOLS:
-            info = _SPRING_POOLS[norm[3]].get(leaf)
+        if size == 5 and norm[3] in SPRING_POOLS:
+            info = SPRING_POOLS[norm[3]].get(leaf)
             return Match(info, "spring", pool, _CUSTOM) if info else None
     if norm[1] == "hikari" and size == 3:
         info = HIKARI.get(leaf)
         return Match(info, "spring", pool, _WRONG_PREFIX) if info else None
     if norm[1] == "r2dbc" and size == 4 and norm[2] == "pool":
-        info = _R2DBC.get(leaf)
+        info = R2DBC.get(leaf)
         return Match(info, "spring", pool) if info else None
     return None
 

@@ -11,19 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from poolaudit.catalog import HIKARI, QUARKUS, TOMCAT_DBCP, KeyInfo
+from poolaudit.catalog import HIKARI, QUARKUS, R2DBC, SPRING_POOLS, TOMCAT_DBCP, KeyInfo
 
-_POOLS = {"hikari": HIKARI, "tomcat": TOMCAT_DBCP, "dbcp2": TOMCAT_DBCP, "oracleucp": TOMCAT_DBCP}
 _LEGACY = {**TOMCAT_DBCP, **HIKARI}
-# Spring R2DBC pool (io.r2dbc.pool via spring.r2dbc.pool.*): Duration properties, bare = ms.
-_R2DBC = {
-    "maxsize": KeyInfo("max_size"),
-    "minidle": KeyInfo("min_idle"),
-    "maxacquiretime": KeyInfo("acquire_timeout", "ms"),
-    "maxidletime": KeyInfo("idle_timeout", "ms"),
-    "maxlifetime": KeyInfo("recycle", "ms"),
-}
-KEYS = set(HIKARI) | set(TOMCAT_DBCP) | set(QUARKUS) | set(_R2DBC)  # every leaf name matched here
+KEYS = set(HIKARI) | set(TOMCAT_DBCP) | set(QUARKUS) | set(R2DBC)  # every leaf name matched here
 # Roots whose keys only this module knows: the generic app-config reading must not guess there.
 ROOTS = {"spring", "quarkus", "datasources", "micronaut"}
 # Thread pools and non-database pools that share spellings with database pools.
@@ -59,8 +50,8 @@ def classify(parts: list[str], names: list[str]) -> Match | None:
 
 
 def _spring(names: list[str], leaf: str, depth: int, prefix: str) -> Match | None:
-    if depth == 4 and names[1] == "datasource" and names[2] in _POOLS:
-        info = _POOLS[names[2]].get(leaf)
+    if depth == 4 and names[1] == "datasource" and names[2] in SPRING_POOLS:
+        info = SPRING_POOLS[names[2]].get(leaf)
         return Match(info, "spring", prefix) if info else None
     if depth == 3 and names[1] == "datasource" and leaf in _LEGACY:
         note = "not bound by Spring Boot 2+: legacy spring.datasource.* key; use spring.datasource.<pool>.*"
@@ -68,8 +59,8 @@ def _spring(names: list[str], leaf: str, depth: int, prefix: str) -> Match | Non
     if depth == 3 and names[1] == "hikari" and leaf in HIKARI:
         note = "not bound by Spring Boot 2+: spring.hikari.* is a wrong prefix for spring.datasource.hikari.*"
         return Match(HIKARI[leaf], "spring", prefix, note)
-    if depth == 4 and names[1:3] == ["r2dbc", "pool"] and leaf in _R2DBC:
-        return Match(_R2DBC[leaf], "spring", prefix)
+    if depth == 4 and names[1:3] == ["r2dbc", "pool"] and leaf in R2DBC:
+        return Match(R2DBC[leaf], "spring", prefix)
     if names[1] == "datasource" and depth > 4:
         return _custom(names, leaf, depth, prefix)
     return None
@@ -90,8 +81,8 @@ def _custom(names: list[str], leaf: str, depth: int, prefix: str) -> Match | Non
     if depth < 2:
         return None
     parent = names[-2]
-    if parent in _POOLS and (parent != "tomcat" or any("datasource" in n for n in names[:-2])):
-        info = _POOLS[parent].get(leaf)
+    if parent in SPRING_POOLS and (parent != "tomcat" or any("datasource" in n for n in names[:-2])):
+        info = SPRING_POOLS[parent].get(leaf)
         if info is None:
             return None
         framework = "hibernate" if depth >= 3 and names[-3] == "hibernate" else "spring"
