@@ -107,7 +107,7 @@ def _env_prefix(cls: ast.ClassDef, prefixes: dict[str, str]) -> str:
                     return str(inner.value.value)
         target = stmt.target if isinstance(stmt, ast.AnnAssign) else stmt.targets[0] if isinstance(stmt, ast.Assign) else None
         if isinstance(target, ast.Name) and target.id == "model_config":
-            found = _config_value(stmt.value, "env_prefix")  # type: ignore[union-attr]
+            found = _config_value(stmt.value if isinstance(stmt, (ast.AnnAssign, ast.Assign)) else None, "env_prefix")
             if found is not None:
                 return found
     for base in cls.bases:

@@ -12,7 +12,7 @@ from poolaudit.sources.python_code import Code
 from poolaudit.sources.python_scopes import Scope, dotted
 from poolaudit.sources.python_values import Evaluator, Val
 
-Items = list[tuple[str, ast.expr, ast.expr]]  # a dict's (key, key node, value node)
+Items = list[tuple[str, ast.AST, ast.expr]]  # a dict's (key, key node, value node)
 
 
 class Emitter:

@@ -89,18 +89,18 @@ def _arguments(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: s
         if prefix_node is not None:
             prefix = str(prefix_node.value) if isinstance(prefix_node, ast.Constant) else ""
         complete = bool(prefix) and options(config, "", prefix) and complete
-    for keyword in node.keywords:
-        if keyword.arg is None:  # **ENGINE_OPTIONS
-            label = f"{dotted(keyword.value)}." if isinstance(keyword.value, ast.Name) else ""
-            complete = options(keyword.value, label) and complete
-        elif keyword.arg == "poolclass" and found.family in ("engine", "engine_from_config"):
-            state = python_config.pool_class(m, keyword.value, scope, key="poolclass", framework=found.framework,
-                                             pool=pool, environment=env, key_node=keyword)
+    for kw in node.keywords:
+        if kw.arg is None:  # **ENGINE_OPTIONS
+            label = f"{dotted(kw.value)}." if isinstance(kw.value, ast.Name) else ""
+            complete = options(kw.value, label) and complete
+        elif kw.arg == "poolclass" and found.family in ("engine", "engine_from_config"):
+            state = python_config.pool_class(m, kw.value, scope, key="poolclass", framework=found.framework,
+                                             pool=pool, environment=env, key_node=kw)
             present.add("poolclass:" + state)
-        elif keyword.arg in ("pool", "creator_pool") and found.family == "engine":
+        elif kw.arg in ("pool", "creator_pool") and found.family == "engine":
             complete = False  # a pool built elsewhere
-        elif keyword.arg in found.keywords:
-            setting(keyword.arg, keyword.value, keyword)
+        elif kw.arg in found.keywords:
+            setting(kw.arg, kw.value, kw)
     return present, complete
 
 

@@ -32,7 +32,7 @@ def is_database_url(text: str) -> bool:
 def url_string(m: Module, node: ast.Constant, environment: str | None) -> None:
     """Pool parameters in a database URL literal (`...?max_size=20`, `postgres+pool://...`)."""
     text = node.value
-    if not is_database_url(text):
+    if not isinstance(text, str) or not is_database_url(text):  # the caller passes str constants only
         return
     inner = m.code.inner_string(node)
     for param in url_pool_params(text):

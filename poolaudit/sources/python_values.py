@@ -23,6 +23,8 @@ from poolaudit.sources._values import parse_scalar
 from poolaudit.sources.python_scopes import Scope, dotted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from poolaudit.sources.python_code import Code
 
 LITERAL, ENV_DEFAULT, UNRESOLVED = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
@@ -146,7 +148,9 @@ class Evaluator:
             return Val(UNRESOLVED, note=f"{name} is assigned different values")
         found = vals[-1]
         if found.note == "tuple":  # DB_POOL_SIZE = 100,
-            return replace(found, note=f"tuple: {name} = {self.code.raw(nodes[-1])} (a trailing comma?)")
+            last = nodes[-1]
+            assert last is not None  # nodes holding None returned above
+            return replace(found, note=f"tuple: {name} = {self.code.raw(last)} (a trailing comma?)")
         if found.provenance is UNRESOLVED and found.text is None:
             return replace(found, note=f"{name} = {found.note}" if found.note else name, names=(name, *found.names))
         return replace(found, note=found.note or f"constant {name}", names=(name, *found.names))
@@ -246,7 +250,7 @@ def _apply(node: ast.expr, numbers: list[float | int]) -> Value:
         op = node.op
         if isinstance(op, ast.Pow) and (abs(b) > 64 or abs(a) > 1e6):
             return None
-        table = {
+        table: dict[type[ast.operator], Callable[[], float | int]] = {
             ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
             ast.FloorDiv: lambda: a // b, ast.Div: lambda: a / b, ast.Mod: lambda: a % b,
             ast.Pow: lambda: a**b,
@@ -258,9 +262,9 @@ def _apply(node: ast.expr, numbers: list[float | int]) -> Value:
         return -a if isinstance(node.op, ast.USub) else a if isinstance(node.op, ast.UAdd) else None
     if isinstance(node, ast.Call):
         name = dotted(node.func).rsplit(".", 1)[-1]
-        functions = {"max": max, "min": min, "abs": abs, "round": round, "ceil": math.ceil, "floor": math.floor}
+        functions: dict[str, Callable[..., float | int]] = {"max": max, "min": min, "abs": abs, "round": round, "ceil": math.ceil, "floor": math.floor}
         function = functions.get(name)
         if function is None:
             return None
-        return function(*numbers) if name in ("max", "min") else function(numbers[0])  # type: ignore[operator]
+        return function(*numbers) if name in ("max", "min") else function(numbers[0])
     return None
