@@ -222,7 +222,7 @@ def yaml_context(text: str, offsets: list[int]) -> str | None:
         docs = list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except Exception:  # noqa: BLE001 - only a hint for a message
         return None
-    stack = [(doc, None) for doc in docs if doc is not None]
+    stack: list[tuple[yaml.Node, yaml.Node | None]] = [(doc, None) for doc in docs if doc is not None]
     seen: set[int] = set()
     while stack:
         node, parent = stack.pop()
@@ -231,7 +231,7 @@ def yaml_context(text: str, offsets: list[int]) -> str | None:
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             inside = any(node.start_mark.index <= o <= node.end_mark.index for o in offsets)
-            if inside and parent is not None and parent.flow_style:
+            if inside and isinstance(parent, yaml.CollectionNode) and parent.flow_style:  # parents are collections
                 kind = "flow mapping" if isinstance(parent, yaml.MappingNode) else "flow sequence"
                 return f"cannot fix safely: {kind}"
             continue

@@ -187,5 +187,5 @@ def _document_environment(leaves: list[tree.Leaf]) -> str | None:
                 return "any"
             found = {environments.from_name(p) for p in re.split(r"[\s,&|()]+", expression) if p}
             found.discard(None)
-            return found.pop() if len(found) == 1 else "any"  # type: ignore[return-value]
+            return found.pop() if len(found) == 1 else "any"
     return None

@@ -109,11 +109,11 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
             continue
         for item in env.value:
             var = tree.scalar(tree.get(item, "name"))
-            value = tree.get(item, "value")
-            if var and isinstance(value, tree.ScalarNode):
+            value_node = tree.get(item, "value")
+            if var and isinstance(value_node, tree.ScalarNode):
                 key = f"{tree.join(segments)}.env[name={var}].value"
                 entry(
-                    path, text, out, var, value, None, bare_span(text, value),
+                    path, text, out, var, value_node, None, bare_span(text, value_node),
                     key=key, framework="k8s", syntax="k8s", pool=pool,
                 )
 

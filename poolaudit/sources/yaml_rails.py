@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 
 from poolaudit import environments
-from poolaudit.catalog import RAILS, normalize
+from poolaudit.catalog import RAILS, KeyInfo, normalize
 from poolaudit.model import Extraction, Insertion
 from poolaudit.sources import yaml_tree as tree
 from poolaudit.sources.yaml_values import place, read, setting, url_settings
@@ -55,7 +55,7 @@ def looks_like_rails(doc: tree.Node) -> bool:
 
 
 def extract(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
-    found = []  # (leaf, key info or None for URLs)
+    found: list[tuple[tree.Leaf, KeyInfo | None]] = []  # (leaf, key info or None for URLs)
     inheritors: dict[int, list[str]] = defaultdict(list)  # anchor value node -> sections using it
     for leaf in tree.leaves(doc):
         segments = leaf.segments

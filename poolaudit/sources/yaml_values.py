@@ -128,9 +128,9 @@ def _indirection(
             note = f"default {stripped!r} of ${{{names[0]}}} is not a number{chain}"
             return _unresolved(names, note)
         lead = offset + (len(body) - len(body.lstrip()))
-        note = f"reads {names[0]}{chain}" if chain else None
+        reads = f"reads {names[0]}{chain}" if chain else None
         origin = (lead, lead + len(stripped))
-        return Written(value, Provenance.ENV_DEFAULT, origin, names[0], how, note)
+        return Written(value, Provenance.ENV_DEFAULT, origin, names[0], how, reads)
     return _unresolved(names, f"{body} is not a number") if names else None
 
 
