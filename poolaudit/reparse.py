@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -88,10 +89,10 @@ def _yaml_node(node: Any, stack: set[int], seen: set[int], merged: bool = False)
 
 
 def _toml(text: str) -> Tree:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # tomli is not installed in the 3.11 dev venv
     return _plain(tomllib.loads(text))
 
 

@@ -48,7 +48,7 @@ def bounds(policy: Policy, setting: Setting, assume: bool = True) -> Bounds:
     if setting.framework in pools.frameworks:
         layers.append(pools.frameworks[setting.framework])
     if environment in pools.environments:
-        layers.append(pools.environments[environment])  # type: ignore[index]
+        layers.append(pools.environments[environment])
     layers += [o for o in pools.overrides if _matches(o, setting, environment)]
     values: dict[str, Any] = {}
     reasons: dict[str, str] = {}

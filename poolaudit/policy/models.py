@@ -43,13 +43,13 @@ def _duration(value: Any) -> Any:
 class BoundsModel(_Model):
     """Bounds for one pool.  Unset fields leave the value of an earlier layer in force."""
 
-    min_size: Union[int, None] = Field(None, ge=0)
-    max_size: Union[int, None] = Field(None, ge=1)
-    min_overflow: Union[int, None] = Field(None, ge=0)
-    acquire_timeout_max: Union[float, None] = Field(None, gt=0)  # seconds
+    min_size: Union[int, None] = Field(default=None, ge=0)
+    max_size: Union[int, None] = Field(default=None, ge=1)
+    min_overflow: Union[int, None] = Field(default=None, ge=0)
+    acquire_timeout_max: Union[float, None] = Field(default=None, gt=0)  # seconds
     require_acquire_timeout: Union[bool, None] = None
     require_recycle: Union[bool, None] = None
-    recommended_size: Union[int, None] = Field(None, ge=1)  # what a fix writes (else min_size)
+    recommended_size: Union[int, None] = Field(default=None, ge=1)  # what a fix writes (else min_size)
     reason: Union[str, dict[str, str], None] = None  # one reason, or one per bound
     ignore: list[str] = []  # rule codes or names not checked for the pools this block matches
 
@@ -99,9 +99,9 @@ class Service(_Model):
 class Pooler(_Model):
     kind: str = "pgbouncer"
     pool_mode: Union[Literal["session", "transaction", "statement"], None] = None
-    default_pool_size: Union[int, None] = Field(None, ge=1)
-    max_db_connections: Union[int, None] = Field(None, ge=0)  # 0: unlimited (PgBouncer)
-    max_client_conn: Union[int, None] = Field(None, ge=1)
+    default_pool_size: Union[int, None] = Field(default=None, ge=1)
+    max_db_connections: Union[int, None] = Field(default=None, ge=0)  # 0: unlimited (PgBouncer)
+    max_client_conn: Union[int, None] = Field(default=None, ge=1)
 
 
 class Database(_Model):
@@ -131,9 +131,9 @@ class _Counts(BaseModel):
 
     # Globs are free-form keys, so extras are allowed here, and typed: a wrong value still fails.
     model_config = ConfigDict(extra="allow", strict=True)
-    __pydantic_extra__: dict[str, Multiplier]
+    __pydantic_extra__: dict[str, Multiplier] = Field(init=False)
 
-    default: Union[int, None] = Field(None, ge=0)  # where neither the files nor a glob say
+    default: Union[int, None] = Field(default=None, ge=0)  # where neither the files nor a glob say
 
     def by_service(self) -> dict[str, Multiplier]:
         return dict(self.model_extra or {})

@@ -6,6 +6,7 @@ A `Doc` keeps the text beside the data, so that any later error can name the fil
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ def read(path: Path) -> Doc:
         raise PolicyError("policy file is not UTF-8 text", str(path)) from None
     except OSError as exc:
         raise PolicyError(f"cannot read policy file: {exc.strerror or exc}", str(path)) from None
+    prefix: tuple[str, ...]
     if path.suffix == ".toml":
         data, prefix = parse_toml(text, path), ()
         if path.name == "pyproject.toml":
@@ -63,12 +65,13 @@ def _parse_yaml(text: str, path: Path) -> Any:
 
 
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # tomli is not installed in the 3.11 dev venv
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
