@@ -61,7 +61,8 @@ def environments(database: Database, described: list[Described], cat: pools.Cata
     if database.environments:
         return list(database.environments)
     skip = set(policy.pools.skip_environments) | NOT_BY_DEFAULT
-    named = {policy.pools.assume_environment} - {"any"}
+    named: set[str] = {policy.pools.assume_environment}
+    named.discard("any")
     for d in described:
         named.update(d.environments)
         named.update(s.environment for s in cat.readers.get(d.service, []))

@@ -117,7 +117,8 @@ def _helm(d: Described, environment: str, policy: Policy) -> list[Runner]:
         if "any" not in chart.values and environment not in chart.values:
             continue
         data = chart.merged(environment)
-        auto = data.get("autoscaling") if isinstance(data.get("autoscaling"), dict) else {}
+        autoscaling = data.get("autoscaling")
+        auto = autoscaling if isinstance(autoscaling, dict) else {}
         enabled = str(auto.get("enabled", "")).lower() == "true"
         steady = _number(data.get("replicaCount"), "replicaCount") or (
             _number(auto.get("minReplicas"), "autoscaling.minReplicas") if enabled else None

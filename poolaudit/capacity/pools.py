@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from poolaudit.capacity.records import EnvValue, Pool, Runner
 from poolaudit.model import Provenance, Setting
 from poolaudit.rules._finding import LAYERS, dead, key_name
-from poolaudit.sources._values import parse_number, url_pool_params
+from poolaudit.sources._values import UrlParam, parse_number, url_pool_params
 
 if TYPE_CHECKING:
     from poolaudit.policy import Policy
@@ -168,7 +168,8 @@ def _orphans(cat: Catalog, service: str, runner: Runner, read: set[str], has_cod
     variable named like a pool setting the audit found in a deployment file, or whose value is
     written where the audit found one (a Helm values key a template turns into the variable)."""
     names = {key_name(s).upper(): s for s in cat.layers.get(service, []) if s.canonical in ("max_size", "overflow")}
-    sizes, overflows = [], []
+    sizes: list[tuple[str, EnvValue | UrlParam]] = []
+    overflows: list[tuple[str, EnvValue]] = []
     for name, value in runner.env.items():
         layer = names.get(name.upper()) or cat.written_at(value.path, value.line, "max_size") or cat.written_at(
             value.path, value.line, "overflow"
@@ -179,12 +180,12 @@ def _orphans(cat: Catalog, service: str, runner: Runner, read: set[str], has_cod
             continue
         (sizes if layer.canonical == "max_size" else overflows).append((name, value))
     out = []
-    for i, (name, value) in enumerate(sizes):
-        if isinstance(value, EnvValue):
-            size, size_from, at = _integer(value.text), str(value), (value.path, value.line)
+    for i, (name, sized) in enumerate(sizes):
+        if isinstance(sized, EnvValue):
+            size, size_from, at = _integer(sized.text), str(sized), (sized.path, sized.line)
         else:  # a pool parameter inside a URL
             url = runner.env[name]
-            size, size_from, at = _integer(value.raw), f"{value.key}={value.raw} in {name} ({url.path}:{url.line})", (url.path, url.line)
+            size, size_from, at = _integer(sized.raw), f"{sized.key}={sized.raw} in {name} ({url.path}:{url.line})", (url.path, url.line)
         over = overflows[0][1] if overflows and i == 0 else None
         out.append(Pool(
             service, f"{runner.name} {name}", "env", size, _integer(over.text) or 0 if over else 0, over is not None, count,

@@ -41,7 +41,7 @@ def title(db: DatabaseDemand) -> str:
 
 def _rows(db: DatabaseDemand) -> list[tuple[str, ...]]:
     """service, runner, replicas, processes, pools per process, demand (with its arithmetic)."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for service in db.services:
         if not service.usages:
             rows.append((service.service, "-", "?", "?", "-", f"? ({service.note})"))

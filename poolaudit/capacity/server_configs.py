@@ -61,7 +61,7 @@ def _evaluate(
 ) -> int | None:
     if depth > 12:
         return None
-    again = lambda n: _evaluate(n, names, env, reads, depth + 1)  # noqa: E731
+    again: Callable[[ast.expr], int | None] = lambda n: _evaluate(n, names, env, reads, depth + 1)  # noqa: E731
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool):
             return None

@@ -58,7 +58,7 @@ def message(db: DatabaseDemand) -> str:
 def check(analysis: Analysis, policy: Policy) -> list[Finding]:
     from poolaudit.capacity.anchor import anchor_of
 
-    found = []
+    found: list[Finding] = []
     for db in analysis.databases:
         texts = [message(db)] if db.exceeded else []
         texts += [f"{db.database} {db.environment}: {problem}" for problem in db.problems]
