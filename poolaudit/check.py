@@ -222,15 +222,15 @@ def _suppress(
             kept.append(finding)
     unused: list[Unused] = []
     for index, suppression in enumerate(suppressions):
-        codes, unknown = wanted[index]
+        named, unknowns = wanted[index]
         near_quiet = any((suppression.path, line) in quiet for line in (suppression.line, suppression.line + 1))
-        if codes is None:
+        if named is None:
             if index not in used and not near_quiet:
-                unused.append((suppression, (), unknown))
+                unused.append((suppression, (), unknowns))
             continue
-        idle = () if near_quiet else tuple(sorted(c for c in codes if c in active and c not in used[index]))
-        if idle or unknown:
-            unused.append((suppression, idle, unknown))
+        idle = () if near_quiet else tuple(sorted(c for c in named if c in active and c not in used[index]))
+        if idle or unknowns:
+            unused.append((suppression, idle, unknowns))
     return kept, unused
 
 

@@ -70,6 +70,7 @@ _BOUNDS = {"PA101": "min_size", "PA102": "max_size", "PA103": "require_acquire_t
 def plan(result: Result, policy: Any = None) -> FixPlan:
     """An edit for every finding that has a fix (`fix_to`), grouped by the place it edits;
     with the policy, each change also carries the policy's reason for its bound."""
+    conflicts: list[tuple[Finding, str]]
     findings, conflicts = list(result.findings), []
     if policy is not None and getattr(policy, "databases", None):
         # Database budgets shared by services (poolaudit/capacity): a raise stops where the budget
@@ -81,9 +82,9 @@ def plan(result: Result, policy: Any = None) -> FixPlan:
     if policy is not None:
         fix_plan.reasons = _policy_reasons(findings, policy)
     by_origin: dict[Origin, list[Setting]] = defaultdict(list)
-    for setting in result.settings:
-        if setting.origin is not None:
-            by_origin[setting.origin].append(setting)
+    for known in result.settings:
+        if known.origin is not None:
+            by_origin[known.origin].append(known)
     override = getattr(getattr(policy, "pools", None), "fix_shared", "edit") == "override"
     fixing = {id(f.setting) for f in findings if f.setting is not None and f.fix_to is not None}
     groups: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
@@ -102,9 +103,9 @@ def plan(result: Result, policy: Any = None) -> FixPlan:
             # fix; leave it and give this environment its own key (a Rails section's override).
             assert setting.insertion is not None  # _shared_with said so
             where = setting.insertion
-            key = ("insert", where.path, where.offset, where.template, setting.canonical, setting.pool)
-            groups[key].append(finding)
-            notes[key] = shared
+            group = ("insert", where.path, where.offset, where.template, setting.canonical, setting.pool)
+            groups[group].append(finding)
+            notes[group] = shared
         elif setting.origin is not None and setting.provenance is not Provenance.LIBRARY_DEFAULT:
             origin = setting.origin
             groups[("edit", origin.path, origin.span.start, origin.span.end)].append(finding)
