@@ -347,4 +347,21 @@ def capacity(
 
 
 def main() -> None:
-    app()
+    """The console script.  Once the command has run and its output is flushed, the process
+    ends without the interpreter's teardown (freeing every module and object: about 30 ms of a
+    200 ms pre-commit run); files are closed and worker pools joined by then."""
+    try:
+        app()
+        code: int = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # a message instead of a status, as sys.exit("...") gives
+            sys.stderr.write(f"{exc.code}\n")
+            code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `poolaudit audit | head`: the reader left; that is not an error
+        pass
+    os._exit(code)

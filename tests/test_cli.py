@@ -151,3 +151,30 @@ def test_progress_only_on_a_terminal_and_only_for_long_scans(monkeypatch: pytest
     show(1000, 3000)
     show(3000, 3000)
     assert terminal.getvalue() == "\rpoolaudit: read 1000/3000 candidate files\rpoolaudit: read 3000/3000 candidate files\n"
+
+
+def test_console_script_flushes_everything_and_keeps_the_status(tmp_path: Path) -> None:
+    """`main()` skips interpreter teardown: the output must still be complete."""
+    import subprocess
+    import sys
+
+    svc = _svc(tmp_path, 20)
+    (svc / "config").mkdir()
+    for i in range(300):  # 300 undersized pools: ~30 KB of output, more than one pipe buffer
+        (svc / "config" / f"db{i}.toml").write_text("[database]\npool_size = 3\npool_timeout = 10\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "poolaudit", "audit", "--format", "concise", str(svc)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1, run.stderr
+    assert len(run.stdout.splitlines()) == 300
+    assert run.stdout.endswith("production assumed)\n")
+    (tmp_path / "clean").mkdir()
+    clean_svc = _svc(tmp_path / "clean", 20)
+    clean = subprocess.run(
+        [sys.executable, "-m", "poolaudit", "audit", "-f", "concise", str(clean_svc)], capture_output=True, text=True
+    )
+    assert (clean.returncode, clean.stdout) == (0, "")
+    usage = subprocess.run([sys.executable, "-m", "poolaudit", "audit", "--format", "nope"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "unknown format" in usage.stderr
