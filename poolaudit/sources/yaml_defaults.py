@@ -128,30 +128,9 @@ def _spelling(block: tree.MappingNode) -> str:
 def _insertion(path: str, text: str, block: tree.MappingNode) -> Insertion | None:
     """After the block's last line (past a trailing comment), a new line at the children's
     indentation in the file's line ending; None where the end of the block cannot be told."""
-    first_key = block.value[0][0]
-    indent_at = first_key.start_mark.index - first_key.start_mark.column
-    indent = text[indent_at : first_key.start_mark.index]
-    if indent.strip(" "):
+    where = tree.block_end(text, block)
+    if where is None:
         return None
-    floor, last = block.value[-1]
-    while True:  # block collections' end marks lie at the next token: descend to the last value
-        if isinstance(last, tree.MappingNode) and not last.flow_style and last.value:
-            floor, last = last.value[-1]
-        elif isinstance(last, tree.SequenceNode) and not last.flow_style and last.value:
-            floor, last = last, last.value[-1]
-        else:
-            break
-    if last.start_mark.index < floor.start_mark.index or isinstance(last, (tree.MappingNode, tree.SequenceNode)) and not last.flow_style:
-        return None  # an alias (its marks are the anchor's), or an empty block collection
-    if isinstance(last, tree.ScalarNode) and last.style in ("|", ">"):
-        return None  # a block scalar ends on a later line
-    end = text.find("\n", last.end_mark.index)
-    if end < 0:
-        end = len(text)
-        newline = "\r\n" if "\r\n" in text else "\n"
-    else:
-        newline = "\n"
-        if end > 0 and text[end - 1] == "\r":
-            end, newline = end - 1, "\r\n"
+    end, indent, newline = where
     name = _spelling(block)
     return Insertion(path, end, newline + indent + name + ": {value}")

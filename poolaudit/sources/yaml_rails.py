@@ -15,7 +15,6 @@ when the policy says not to change a value other environments share (`fix_shared
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from poolaudit import environments
@@ -102,10 +101,6 @@ def extract(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
         out.settings.append(found_setting)
 
 
-# `<<: *default` (and an optional comment) as the rest of a merge key's line.
-_MERGE_REST = re.compile(r"[ \t]*:[ \t]*\*[^\s#]+[ \t]*(#[^\r\n]*)?(?=\r?\n|$)")
-
-
 def _override_at(path: str, text: str, doc: tree.Node, leaf: tree.Leaf) -> Insertion | None:
     """Where the section that inherits `leaf` would get its own key: after the section's last
     line (past a trailing comment), at its keys' indentation, in the file's line ending; None
@@ -123,35 +118,9 @@ def _override_at(path: str, text: str, doc: tree.Node, leaf: tree.Leaf) -> Inser
         return None
     if section is not leaf.parent or any(v is leaf.node for _, v in section.value):
         return None
-    first = section.value[0][0]
-    indent = text[first.start_mark.index - first.start_mark.column : first.start_mark.index]
-    if indent.strip(" "):
+    where = tree.block_end(text, section, after_merge=True)
+    if where is None:
         return None
-    floor, last = section.value[-1]
-    while True:  # block collections' end marks lie at the next token: descend to the last value
-        if last.start_mark.index < floor.start_mark.index:
-            break  # an alias: its marks are the anchor's
-        if isinstance(last, tree.MappingNode) and not last.flow_style and last.value:
-            floor, last = last.value[-1]
-        elif isinstance(last, tree.SequenceNode) and not last.flow_style and last.value:
-            floor, last = last, last.value[-1]
-        else:
-            break
-    if last.start_mark.index < floor.start_mark.index:  # `<<: *default`, `pool: *size`
-        rest = _MERGE_REST.match(text, floor.end_mark.index) if isinstance(floor, tree.ScalarNode) else None
-        if rest is None:
-            return None
-        end = rest.end()
-    elif isinstance(last, tree.ScalarNode) and last.style in ("|", ">") or (
-        isinstance(last, (tree.MappingNode, tree.SequenceNode)) and not last.flow_style
-    ):
-        return None  # a block scalar or an empty block collection: its end is not its mark
-    else:
-        end = text.find("\n", last.end_mark.index)
-        end = len(text) if end < 0 else end - (text[end - 1] == "\r")
-    if end < len(text):
-        newline = "\r\n" if text.startswith("\r\n", end) else "\n"
-    else:
-        newline = "\r\n" if "\r\n" in text else "\n"
+    end, indent, newline = where
     name = leaf.segments[-1]  # the key as the anchor writes it: `pool`, `max_connections`
     return Insertion(path, end, newline + indent + name + ": {value}")
