@@ -54,25 +54,9 @@ def interpret(text: str, canonical: str, unit: str | None) -> Written | None:
     placeholder = find_placeholder(text)
     if placeholder is not None:
         default = placeholder.default
-        if default is None or not default.strip():
-            return Written(
-                None,
-                Provenance.UNRESOLVED,
-                placeholder.var,
-                _time_unit(canonical, unit),
-                None,
-                body,
-            )
-        parsed = literal(default, canonical, unit)
-        if parsed is None:
-            return Written(
-                None,
-                Provenance.UNRESOLVED,
-                placeholder.var,
-                _time_unit(canonical, unit),
-                None,
-                body,
-            )
+        parsed = literal(default, canonical, unit) if default and default.strip() else None
+        if default is None or parsed is None:  # no default, or one that is not a value
+            return Written(None, Provenance.UNRESOLVED, placeholder.var, _time_unit(canonical, unit), None, body)
         start = placeholder.default_start + len(default) - len(default.lstrip())
         return Written(
             parsed[0],
