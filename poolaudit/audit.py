@@ -9,10 +9,10 @@ from typing import Any
 
 from poolaudit import environments
 from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, kind_of
-from poolaudit.model import EnvDef, Result, Setting, Suppression, Symbol
+from poolaudit.model import EnvDef, Extraction, Result, Setting, Suppression, Symbol
 from poolaudit.prefilter import GitGrep
-from poolaudit.resolve import resolve
-from poolaudit.scan import ScanOptions, scan
+from poolaudit.resolve import resolve, usable
+from poolaudit.scan import FileResult, ScanOptions, scan
 
 
 @dataclasses.dataclass
@@ -80,36 +80,15 @@ def audit(
         result.roots.append(str(target.root))
         listings[str(target.root)] = (refs, manifests)
         result.files_scanned += len(refs)
-        label = target.label
-
-        def place(rel: str) -> str:
-            return label + rel
-
-        for file in scan(refs, options, candidates, unsearched, progress):
-            reported = target.only is None or file.ref.rel in target.only
-            if file.skipped is not None and reported:
-                result.skipped.append(dataclasses.replace(file.skipped, path=place(file.skipped.path)))
-            extraction = file.extraction
-            if extraction is None:
-                continue
-            service = _service_name(policy, services, file.ref.rel)
-            implied = environments.from_path(file.ref.rel)
-            if reported:
-                settings.extend(_stamp(s, label, service, implied) for s in extraction.settings)
-                suppressions.extend(dataclasses.replace(s, path=place(s.path)) for s in extraction.suppressions)
-            env.extend(
-                dataclasses.replace(
-                    d,
-                    path=place(d.path),
-                    service=service,
-                    environment=implied if d.environment == "any" else d.environment,
-                )
-                for d in extraction.env
-            )
-            symbols.extend(dataclasses.replace(s, path=place(s.path), service=service) for s in extraction.symbols)
-    include = set(getattr(policy, "include", None) or [])
-    # Redis and Celery pools are listed only when the policy opts in to them.
-    settings = [s for s in settings if s.framework not in ("redis", "celery") or s.framework in include]
+        place = _placer(policy, services, target)
+        for file in scan(refs, options, candidates, unsearched, progress, place):
+            if file.skipped is not None:
+                result.skipped.append(file.skipped)
+            if file.extraction is not None:
+                settings.extend(file.extraction.settings)
+                suppressions.extend(file.extraction.suppressions)
+                env.extend(file.extraction.env)
+                symbols.extend(file.extraction.symbols)
     result.settings = resolve(settings, env, symbols)
     fleet = None
     if all(p.is_dir() for p in paths):  # capacity rules weigh whole services: not in hook runs
@@ -118,6 +97,58 @@ def audit(
         fleet = Fleet(result.roots, listings)
     result.findings = check(result.settings, result.skipped, suppressions, policy, fleet)
     return result
+
+
+def _placer(policy: Any, services: ServiceMap, target: Target) -> Callable[[FileResult], FileResult | None]:
+    """What a file's records become in the audit: paths under the root's label, the service and
+    environment they belong to; what cannot matter is dropped (this runs in the worker that read
+    the file, so the dropped records never travel).  In hook mode, only the named files report;
+    the rest of their services is read for the values it defines."""
+    label = target.label
+    include = set(getattr(policy, "include", None) or [])
+
+    def wanted(setting: Setting) -> bool:
+        # Redis and Celery pools are listed only when the policy opts in to them.
+        return setting.framework not in ("redis", "celery") or setting.framework in include
+
+    def place(file: FileResult) -> FileResult | None:
+        rel = file.ref.rel
+        reported = target.only is None or rel in target.only
+        skipped = file.skipped
+        if skipped is not None:
+            skipped = dataclasses.replace(skipped, path=label + skipped.path) if reported else None
+        extraction = file.extraction
+        if extraction is not None:
+            service = _service_name(policy, services, rel)
+            implied = environments.from_path(rel)
+            extraction = Extraction(
+                settings=[_stamp(s, label, service, implied) for s in extraction.settings if wanted(s)]
+                if reported
+                else [],
+                suppressions=[
+                    dataclasses.replace(s, path=label + s.path) if label else s for s in extraction.suppressions
+                ]
+                if reported
+                else [],
+                env=[
+                    dataclasses.replace(
+                        d,
+                        path=label + d.path,
+                        service=service,
+                        environment=implied if d.environment == "any" else d.environment,
+                    )
+                    for d in extraction.env
+                    if usable(d)
+                ],
+                symbols=[dataclasses.replace(s, path=label + s.path, service=service) for s in extraction.symbols],
+            )
+            if not (extraction.settings or extraction.env or extraction.symbols or extraction.suppressions):
+                extraction = None
+        if extraction is None and skipped is None:
+            return None
+        return FileResult(file.ref, extraction, skipped)
+
+    return place
 
 
 def _stamp(setting: Setting, label: str, service: str, implied: str) -> Setting:

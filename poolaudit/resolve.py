@@ -32,6 +32,12 @@ def is_documentation(path: str) -> bool:
     return name.endswith(_DOC_SUFFIXES) or name.startswith(tuple(f"env{suffix}" for suffix in _DOC_SUFFIXES))
 
 
+def usable(d: EnvDef) -> bool:
+    """Whether a definition can give a setting its value: a number or duration, in a file that
+    deploys it rather than documents it."""
+    return d.value is not None and not is_documentation(d.path)
+
+
 def _is_env_file(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return name.startswith(".env") or name.endswith(".env")
@@ -57,7 +63,7 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
     """Settings with `value`, `provenance`, `env_file` and `origin` filled in across files."""
     env_by_service: dict[tuple[str, str], list[EnvDef]] = defaultdict(list)
     for d in env:
-        if not is_documentation(d.path) and d.value is not None:
+        if usable(d):
             env_by_service[(d.service, d.name.upper())].append(d)
     symbols_by_service: dict[tuple[str, str], list[Symbol]] = defaultdict(list)
     for s in symbols:

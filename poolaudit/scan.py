@@ -7,21 +7,20 @@ and many files are spread over worker processes.
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from poolaudit import sources
 from poolaudit.discover import FileRef
 from poolaudit.errors import SourceError
+from poolaudit.forkmap import fork_map
 from poolaudit.model import Extraction, Skipped
 from poolaudit.prefilter import may_hold
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
-PARALLEL_THRESHOLD = 400  # below this many files, worker start-up costs more than it saves
+PARALLEL_THRESHOLD = 400  # below this many files, a fork costs more than it saves
 
 
 @dataclass
@@ -95,50 +94,33 @@ def scan_one(ref: FileRef, options: ScanOptions) -> FileResult:
         return FileResult(ref, skipped=Skipped(ref.rel, "does not parse: nested too deeply"))
 
 
-def _scan_chunk(args: tuple[list[FileRef], ScanOptions]) -> list[FileResult]:
-    refs, options = args
-    # Only results that carry something travel back: pickling is the cost of a worker.
-    results = (scan_one(ref, options) for ref in refs)
-    return [r for r in results if r.extraction is not None or r.skipped is not None]
-
-
 def scan(
     refs: list[FileRef],
     options: ScanOptions,
     candidates: dict[str, set[str]] | None = None,
     unsearched: set[str] | frozenset[str] = frozenset(),
     progress: Callable[[int, int], None] | None = None,
+    finish: Callable[[FileResult], FileResult | None] | None = None,
 ) -> list[FileResult]:
     """Extract every file; `candidates` (git grep's answer) rules out, unread, the files of a
-    kind that hold none of its literals, except those git grep did not search (`unsearched`)."""
+    kind that hold none of its literals, except those git grep did not search (`unsearched`).
+
+    `finish` runs on each result in the process that read the file (placing its records in the
+    audit), and may drop it.  Results that carry nothing are dropped: only what is kept travels
+    back from a worker."""
     if options.prefilter and candidates is not None:
         refs = [r for r in refs if r.kind not in candidates or r.rel in candidates[r.kind] or r.rel in unsearched]
     jobs = options.jobs or min(2, os.cpu_count() or 1)
-    if jobs <= 1 or len(refs) < PARALLEL_THRESHOLD or sys.platform == "win32":
-        serial = []
-        for i, ref in enumerate(refs):
-            serial.append(scan_one(ref, options))
-            if progress is not None and i % 256 == 255:
-                progress(i + 1, len(refs))
-        return serial
-    chunk = max(64, len(refs) // (jobs * 8))
-    chunks = [(refs[i : i + chunk], options) for i in range(0, len(refs), chunk)]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor  # not for a hook's handful of files
+    if len(refs) < PARALLEL_THRESHOLD:
+        jobs = 1
+    else:
+        for kind in {ref.kind for ref in refs}:
+            sources.get(kind)  # imported once here, not once in every worker
 
-    context = multiprocessing.get_context("fork")
-    for kind in {ref.kind for ref in refs}:
-        sources.get(kind)  # imported once here, not once in every worker
-    # Workers inherit the parent's heap; frozen, their garbage collector does not walk (and
-    # copy-on-write copy) it on every collection.
-    gc.freeze()
-    results: list[FileResult] = []
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for done, part in enumerate(pool.map(_scan_chunk, chunks), 1):
-                results.extend(part)
-                if progress is not None:
-                    progress(min(done * chunk, len(refs)), len(refs))
-    finally:
-        gc.unfreeze()
-    return results
+    def one(ref: FileRef) -> FileResult | None:
+        result = scan_one(ref, options)
+        if result.extraction is None and result.skipped is None:
+            return None
+        return finish(result) if finish is not None else result
+
+    return fork_map(one, refs, jobs, progress)

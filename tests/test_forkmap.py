@@ -1,0 +1,50 @@
+"""fork_map: the scan's parallel map over files, this process included."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from poolaudit.forkmap import can_fork, fork_map
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
+
+
+def test_results_come_back_in_item_order_without_the_empty_ones() -> None:
+    items = list(range(1000))
+    out = fork_map(lambda n: None if n % 3 == 0 else (n, os.getpid()), items, jobs=2)
+    assert [n for n, _ in out] == [n for n in items if n % 3]
+    assert len({pid for _, pid in out}) == 2  # this process and one child did the work
+
+
+def test_a_child_that_dies_costs_only_time() -> None:
+    parent = os.getpid()
+
+    def func(n: int) -> int:
+        if os.getpid() != parent:
+            os._exit(9)  # a worker killed mid-way
+        return n * n
+
+    assert fork_map(func, list(range(50)), jobs=3) == [n * n for n in range(50)]
+
+
+def test_a_bug_surfaces_here_with_its_own_exception() -> None:
+    def func(n: int) -> int:
+        if n == 7:
+            raise ValueError("bad item 7")
+        return n
+
+    with pytest.raises(ValueError, match="bad item 7"):
+        fork_map(func, list(range(20)), jobs=2)
+
+
+def test_progress_reaches_the_total() -> None:
+    seen: list[tuple[int, int]] = []
+    fork_map(lambda n: n, list(range(600)), jobs=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (600, 600)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_one_job_runs_here() -> None:
+    assert fork_map(lambda n: os.getpid(), [1, 2, 3], jobs=1) == [os.getpid()] * 3
