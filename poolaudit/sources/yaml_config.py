@@ -1,6 +1,7 @@
 """Application config YAML, one document at a time: Spring/Micronaut/Quarkus keys first
 (yaml_jvm), then generic database blocks and env-style keys (yaml_app), `{name, value}` env
-lists and env maps (yaml_env); also Helm values files, which hold all of these.
+lists and env maps (yaml_env), config files embedded as multi-line strings under keys naming
+them (yaml_embedded); also Helm values files, which hold all of these.
 
 Environments: a Spring profile file (`application-prod.yml`), a document activated by
 `spring.config.activate.on-profile` / legacy `spring.profiles`, a Quarkus `%prod` key, a
@@ -14,7 +15,7 @@ import re
 from poolaudit import environments
 from poolaudit.catalog import normalize
 from poolaudit.model import Extraction, Provenance
-from poolaudit.sources import _appkeys, yaml_app, yaml_defaults, yaml_jvm
+from poolaudit.sources import _appkeys, yaml_app, yaml_defaults, yaml_embedded, yaml_jvm
 from poolaudit.sources import yaml_tree as tree
 from poolaudit.sources.yaml_env import entry
 from poolaudit.sources.yaml_values import Written, bare_span, place, read, setting, url_settings
@@ -63,6 +64,10 @@ def _settings(
 ) -> None:
     for leaf in leaves:
         segments = leaf.segments
+        if segments and yaml_embedded.is_embedded(segments[-1], leaf.node):
+            where = tree.join(segments)
+            yaml_embedded.extract(path, text, segments[-1], leaf.node, out, where=where)
+            continue
         if not segments or not _candidate(segments[-1]):
             continue  # most keys of a large file end here, before any other work
         parts, profile = _parts(segments)

@@ -1,12 +1,14 @@
 """Deployment YAML: docker compose `services.<name>.environment` (map or `VAR=value` list, with
 `${VAR:-default}` interpolation) and Kubernetes manifests (container `env` lists in any
-workload, ConfigMap `data`, kustomize `configMapGenerator` literals)."""
+workload, ConfigMap `data` and Secret `stringData` entries, config files embedded there
+(yaml_embedded), kustomize `configMapGenerator` literals)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from poolaudit.model import Extraction
+from poolaudit.sources import yaml_embedded
 from poolaudit.sources import yaml_tree as tree
 from poolaudit.sources.yaml_env import entry, split_assignment
 from poolaudit.sources.yaml_values import bare_span
@@ -75,16 +77,22 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
     kind = tree.scalar(tree.get(doc, "kind")) or ""
     name = tree.scalar(tree.get(tree.get(doc, "metadata"), "name")) or ""
     pool = f"{kind}/{name}" if kind else name
-    if kind == "ConfigMap":
-        data = tree.get(doc, "data")
-        if isinstance(data, tree.MappingNode):
-            for pair in tree.pairs(data):
-                if isinstance(pair.value, tree.ScalarNode):
-                    var = pair.key.value
-                    entry(
-                        path, text, out, var, pair.value, None, bare_span(text, pair.value),
-                        key=f"data.{var}", framework="k8s", syntax="k8s", pool=pool,
-                    )
+    # A ConfigMap's `data` and a Secret's `stringData` (plain text; a Secret's `data` is
+    # base64): variables for `envFrom`, or whole files mounted into the container.
+    field = "data" if kind == "ConfigMap" else "stringData" if kind == "Secret" else None
+    data = tree.get(doc, field) if field else None
+    if isinstance(data, tree.MappingNode):
+        for pair in tree.pairs(data):
+            if isinstance(pair.value, tree.ScalarNode):
+                var = pair.key.value
+                if yaml_embedded.is_embedded(var, pair.value):
+                    where = f"{field}.{var} of {pool}"
+                    yaml_embedded.extract(path, text, var, pair.value, out, where=where)
+                    continue
+                entry(
+                    path, text, out, var, pair.value, None, bare_span(text, pair.value),
+                    key=f"{field}.{var}", framework="k8s", syntax="k8s", pool=pool,
+                )
     generators = tree.get(doc, "configMapGenerator")
     if isinstance(generators, tree.SequenceNode):
         for index, generator in enumerate(generators.value):
