@@ -22,6 +22,7 @@ from poolaudit.resolve import is_documentation
 if TYPE_CHECKING:
     from poolaudit.capacity import Fleet
     from poolaudit.policy import Policy
+    from poolaudit.policy.bounds import Bounds
 
 OPT_IN = frozenset({"redis", "celery"})  # pool kinds checked only when the policy includes them
 # Env files that document variables rather than set them for a deployment (resolve.py reads
@@ -43,8 +44,18 @@ def check(
     views, quiet = _pools(settings, policy)
     findings: list[Finding] = []
     pool_rules = [rules.RULES[code] for code in active if rules.RULES[code].SCOPE == "pool"]
+    # Bounds depend on framework, environment and the assumption; on service and path only
+    # when an override names services.  A monorepo has thousands of pools and few such keys.
+    by_place = any(o.services for o in policy.pools.overrides)
+    known: dict[tuple[str, ...], Bounds] = {}
     for view in views:
-        limits = bounds(policy, view.own[0], assume=view.assume)
+        first = view.own[0]
+        key = (first.framework, first.environment, "assume" if view.assume else "")
+        if by_place:
+            key += (first.service, first.path)
+        limits = known.get(key)
+        if limits is None:
+            limits = known[key] = bounds(policy, first, assume=view.assume)
         own = {id(setting) for setting in view.own}
         for rule in pool_rules:
             if rule.CODE not in limits.ignore:

@@ -109,8 +109,8 @@ def document(result: Result) -> dict[str, Any]:
     }
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# One encoder for every record: `json.dumps` with options builds a new one on each call.
+_dump = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def render(result: Result, *, color: bool = False, width: int | None = None) -> str:
