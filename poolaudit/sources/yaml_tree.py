@@ -19,11 +19,33 @@ import yaml
 from poolaudit.errors import SourceError
 
 try:
-    _LOADER: type = yaml.CSafeLoader
+    _BASE: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml: same nodes, slower
-    _LOADER = yaml.SafeLoader
+    _BASE = yaml.SafeLoader
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
+NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _Loader(_BASE):  # type: ignore[misc,valid-type]
+    """Tags only what the sources read: merge keys (`<<`) and nulls.  The full resolver runs a
+    Python-level regex match for every scalar (a third of composing a file) to tell ints,
+    floats and booleans apart, and the sources interpret values from their text anyway."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if value == "<<":
+                    return MERGE_TAG
+                if value in _NULLS:
+                    return NULL_TAG
+            return _STR_TAG
+        return str(super().resolve(kind, value, implicit))
+
+
+_LOADER = _Loader
 # A walk visits at most this many nodes through aliases: they can expand a small file
 # exponentially ("billion laughs"); real configs reuse a few anchors a few times.
 _ALIAS_BUDGET = 50_000
