@@ -29,7 +29,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
-class _Loader(_BASE):  # type: ignore[misc,valid-type]
+class _Loader(_BASE):  # type: ignore[misc]
     """Tags only what the sources read: merge keys (`<<`) and nulls.  The full resolver runs a
     Python-level regex match for every scalar (a third of composing a file) to tell ints,
     floats and booleans apart, and the sources interpret values from their text anyway."""
