@@ -50,7 +50,7 @@ def check(
     known: dict[tuple[str, ...], Bounds] = {}
     for view in views:
         first = view.own[0]
-        key = (first.framework, first.environment, "assume" if view.assume else "")
+        key: tuple[str, ...] = (first.framework, first.environment, "assume" if view.assume else "")
         if by_place:
             key += (first.service, first.path)
         limits = known.get(key)
