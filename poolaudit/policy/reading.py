@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from poolaudit.errors import PolicyError
-from poolaudit.policy.lines import toml_line, yaml_line
 
 
 @dataclass
@@ -25,6 +24,8 @@ class Doc:
     prefix: tuple[str, ...] = ()  # ("tool", "poolaudit") inside pyproject.toml
 
     def error(self, message: str, loc: tuple[Any, ...] = ()) -> PolicyError:
+        from poolaudit.policy.lines import toml_line, yaml_line  # errors only: most runs have none
+
         full = self.prefix + tuple(loc)
         finder = toml_line if self.path.suffix == ".toml" else yaml_line
         return PolicyError(message, str(self.path), finder(self.text, full))

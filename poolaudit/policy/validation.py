@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,6 +45,8 @@ def _message(error: Any, loc: list[Any]) -> str:
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "policy"
     text = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden" and loc:
+        import difflib  # for typos only: most runs load a valid policy
+
         close = difflib.get_close_matches(str(loc[-1]), _field_names(), n=1)
         text = "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     return f"{where}: {text}"
