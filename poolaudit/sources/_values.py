@@ -130,13 +130,22 @@ class UrlParam:
     end: int
 
 
+# libpq keyword/value DSNs (`host=db dbname=app pool_max_conns=10`): pgx reads its `pool_*`
+# parameters there too; the other keywords are the driver's, never a pool's.
+_DSN_PAIR = re.compile(r"(?:^|(?<=\s))(pool_[a-z_]+)[ \t]*=[ \t]*(?:'([^'\\]*)'|([^\s'\\]+))")
+_DSN_KEYWORD = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|port)[ \t]*=")
+
+
 def url_pool_params(text: str) -> list[UrlParam]:
-    """Pool parameters in a URL query (`?pool_max_conns=10&...`) or a `;`-separated
-    connection string (`...;Max Pool Size=200`)."""
+    """Pool parameters in a URL query (`?pool_max_conns=10&...`), a `;`-separated
+    connection string (`...;Max Pool Size=200`) or a keyword/value DSN (`host=db
+    pool_max_conns=10`)."""
     if "?" in text:
         body_start = text.index("?") + 1
     elif ";" in text and "=" in text:
         body_start = 0
+    elif "pool_" in text and "://" not in text and _DSN_KEYWORD.search(text):
+        return _dsn_pool_params(text)
     else:
         return []
     found = []
@@ -146,6 +155,17 @@ def url_pool_params(text: str) -> list[UrlParam]:
         if canonical is None or parse_number(match.group(2)) is None:
             continue
         found.append(UrlParam(key, canonical, match.group(2), match.start(2), match.end(2)))
+    return found
+
+
+def _dsn_pool_params(text: str) -> list[UrlParam]:
+    found = []
+    for match in _DSN_PAIR.finditer(text):
+        group = 2 if match.group(2) is not None else 3
+        canonical = URL_PARAMS.get(match.group(1))
+        if canonical is None or parse_number(match.group(group)) is None:
+            continue
+        found.append(UrlParam(match.group(1), canonical, match.group(group), match.start(group), match.end(group)))
     return found
 
 

@@ -3,7 +3,8 @@ pool variables (`DB_POOL_SIZE=10`) and pool parameters inside database URLs as s
 
 The syntax is python-dotenv's: `KEY=value`, `export KEY=value`, spaces around `=`, single- or
 double-quoted values (double quotes may span lines), ` # comments` after unquoted values.  Any
-other non-blank, non-comment line makes the file malformed, as python-dotenv warns.
+other non-blank, non-comment line makes the file malformed, as python-dotenv warns.  JSON
+values of SPRING_APPLICATION_JSON and the like are read by env_json.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from poolaudit import catalog
 from poolaudit.errors import SourceError
 from poolaudit.model import EnvDef, Extraction, Span
-from poolaudit.sources import _appkeys
+from poolaudit.sources import _appkeys, env_json
 from poolaudit.sources._lines import LineIndex, suppression
 from poolaudit.sources._values import find_placeholder, parse_scalar, url_pool_params
 from poolaudit.sources._written import interpret, make_setting
@@ -127,6 +128,11 @@ def _assignment(
         end = bare_end
         inner = value_text = rest
     raw = text[start:end]
+    if env_json.holds_json(name, value_text):
+        verbatim = bare_start if inner == value_text else None
+        found.settings.extend(
+            env_json.settings(path, text, name, value_text, verbatim, lines.position(bare_start), kind=KIND, key=name)
+        )
     found.env.append(_envdef(path, lines, name, raw, inner, value_text, bare_start, bare_end))
     info = catalog.classify_env_var(name)
     written = interpret(inner, info.canonical, info.unit) if info is not None else None

@@ -4,7 +4,8 @@ in Pyramid/CKAN/alembic ini files, PgBouncer (`[pgbouncer] default_pool_size`, `
 
 A line scanner that mirrors configparser's rules (sections, `=`/`:` delimiters, `#`/`;` comment
 lines, indented continuation lines), because settings need positions.  `%(name)s` references
-are followed to the value they name in the same section or `[DEFAULT]`, as configparser does.
+are followed to the value they name in the same section or `[DEFAULT]`, as configparser does;
+one naming nothing in the file is reported unresolved (PasteDeploy's defaults fill it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 
 from poolaudit import environments
 from poolaudit.catalog import KeyInfo, normalize
-from poolaudit.model import Extraction, Setting
+from poolaudit.model import Extraction, Provenance, Setting
 from poolaudit.sources import _appkeys
 from poolaudit.sources._inilines import Option, scan
 from poolaudit.sources._lines import LineIndex
@@ -88,6 +89,8 @@ def _settings(
     value_text = _INLINE_COMMENT.sub("", (source or option).value)
     result = interpret(value_text, info.canonical, info.unit)
     if result is None:
+        result = _undefined_reference(option, info)
+    if result is None:
         return []
     note = result.note
     if info.canonical == "pre_ping" and framework == "sqlalchemy":
@@ -120,6 +123,21 @@ def _referenced(options: list[Option], option: Option) -> Option | None:
             ):
                 return other
     return None
+
+
+def _undefined_reference(option: Option, info: KeyInfo) -> Written | None:
+    """`sqlalchemy.pool_size = %(DB_POOL_SIZE)s` naming nothing in the file: PasteDeploy fills it
+    from the app's global_conf (plaster-pastedeploy: `%(ENV_NAME)s` from the environment)."""
+    match = _REFERENCE.fullmatch(_INLINE_COMMENT.sub("", option.value).strip())
+    if match is None:
+        return None
+    name = match.group(1)
+    if name in ("here", "__file__"):  # PasteDeploy's own: paths, never a number
+        return None
+    env_var = name[4:] if name.upper().startswith("ENV_") and len(name) > 4 else None
+    unit = info.unit if info.canonical in ("acquire_timeout", "idle_timeout", "recycle") else None
+    note = f"%({name})s is defined nowhere in this file (set by the loader's defaults or environment)"
+    return Written(None, Provenance.UNRESOLVED, env_var, unit, None, note)
 
 
 def _pgbouncer_entries(path: str, lines: LineIndex, option: Option) -> list[Setting]:

@@ -1,7 +1,7 @@
 """Environment variables set in YAML (compose `environment`, Kubernetes `env` and ConfigMaps,
 Helm values): each entry is an EnvDef for the resolver, and a Setting when its name is a pool
-variable (`DB_POOL_SIZE`, `SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE`) or its value a URL with
-pool parameters."""
+variable (`DB_POOL_SIZE`, `SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE`), its value a URL with
+pool parameters, or JSON holding them (`SPRING_APPLICATION_JSON`: env_json)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 from poolaudit.catalog import classify_env_var
 from poolaudit.model import EnvDef, Extraction, Provenance, Span
-from poolaudit.sources import _appkeys
+from poolaudit.sources import _appkeys, env_json
 from poolaudit.sources._values import parse_scalar, url_pool_params
 from poolaudit.sources.yaml_tree import ScalarNode
 from poolaudit.sources.yaml_values import Place, Written, interpret, place, place_within, setting
@@ -35,7 +35,16 @@ def entry(
 ) -> None:
     """One variable `name`, its value written at text[value] (within `node`; None: the whole
     node), text[bare] being that value without quotes."""
-    if bare is None or not NAME.fullmatch(name):
+    if not NAME.fullmatch(name):
+        return
+    if bare is not None or value is None:  # `SPRING_APPLICATION_JSON: '{"spring": ...}'`
+        body = text[bare[0] : bare[1]] if bare is not None else node.value
+        if env_json.holds_json(name, body):
+            out.settings.extend(env_json.settings(
+                path, text, name, body, bare[0] if bare is not None else None,
+                (node.start_mark.line + 1, node.start_mark.column + 1), kind="yaml", key=key, environment=environment,
+            ))  # fmt: skip
+    if bare is None:
         return
     where = place_within(text, node, *value) if value is not None else place(node)
     start, end = bare
@@ -57,7 +66,7 @@ def entry(
             )
         return
     body = text[start:end]
-    if ("?" in body or ";" in body) and _appkeys.is_database_url(name, body):
+    if ("?" in body or ";" in body or "pool_" in body) and _appkeys.is_database_url(name, body):
         for param in url_pool_params(body):
             p_start, p_end = start + param.start, start + param.end
             out.settings.append(

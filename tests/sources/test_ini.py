@@ -329,10 +329,28 @@ def test_interpolation_points_the_fix_at_the_definition() -> None:
     ) == (2, "12")
 
 
-def test_unknown_interpolation_is_not_a_setting() -> None:
-    assert (
-        ini.extract("app.ini", "[app:main]\nsqlalchemy.pool_size = %(ENV_POOL)s\n").settings == []
-    )
+UNDEFINED_REFERENCES = [
+    pytest.param("sqlalchemy.pool_size = %(ENV_DB_POOL)s", 24, "%(ENV_DB_POOL)s", "max_size", "DB_POOL", None,
+                 id="plaster-environment"),
+    pytest.param("sqlalchemy.pool_timeout = %(pool_timeout)s  # from global_conf", 27, "%(pool_timeout)s",
+                 "acquire_timeout", None, "s", id="global-conf"),
+]
+
+
+@pytest.mark.parametrize(("line", "column", "raw", "canonical", "env_var", "unit"), UNDEFINED_REFERENCES)
+def test_interpolation_naming_nothing_in_the_file_is_unresolved(
+    line: str, column: int, raw: str, canonical: str, env_var: str | None, unit: str | None
+) -> None:
+    text = f"[app:main]\n{line}\n"
+    (s,) = ini.extract("production.ini", text).settings
+    assert s.span is not None and text[s.span.start : s.span.end] == s.raw
+    got = (s.line, s.column, s.raw, s.canonical, s.value, s.written, s.provenance, s.env_var, s.unit, s.origin)
+    assert got == (2, column, raw, canonical, None, None, Provenance.UNRESOLVED, env_var, unit, None)
+    assert s.environment == "production" and "defined nowhere" in (s.note or "")
+
+
+def test_pastedeploy_here_is_not_a_pool_value() -> None:
+    assert ini.extract("app.ini", "[app:main]\nsqlalchemy.pool_size = %(here)s\n").settings == []
 
 
 NOT_SETTINGS = [
