@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from poolaudit import environments
-from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, kind_of
+from poolaudit.cache import ScanCache
+from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, kind_of, start_listing
 from poolaudit.model import EnvDef, Extraction, Result, Setting, Suppression, Symbol
 from poolaudit.prefilter import GitGrep
 from poolaudit.resolve import resolve, usable
@@ -67,21 +69,14 @@ def audit(
     suppressions: list[Suppression] = []
     listings: dict[str, tuple[list[FileRef], set[str]]] = {}  # per root, for the capacity rules
     for target in targets_for(paths):
-        # git grep runs while git lists the files; not for a hook's handful of files.
-        grep = GitGrep(target.root) if target.only is None and options.prefilter and _in_git(target.root) else None
-        refs, manifests, from_git, unsearched = discover(target.root)
-        candidates = grep.collect() if grep is not None else None  # collect reaps the processes
-        candidates = candidates if from_git else None
-        services = ServiceMap(target.root, manifests)
-        excluded = _excluder(policy)
-        refs = [ref for ref in refs if not excluded(ref.rel)]
-        if target.only is not None:
-            refs = _context(refs, services, target.only)
+        refs, manifests, services, files = _read(target, policy, options, progress)
         result.roots.append(str(target.root))
         listings[str(target.root)] = (refs, manifests)
         result.files_scanned += len(refs)
         place = _placer(policy, services, target)
-        for file in scan(refs, options, candidates, unsearched, progress, place):
+        for file in map(place, files):
+            if file is None:
+                continue
             if file.skipped is not None:
                 result.skipped.append(file.skipped)
             if file.extraction is not None:
@@ -97,6 +92,109 @@ def audit(
         fleet = Fleet(result.roots, listings)
     result.findings = check(result.settings, result.skipped, suppressions, policy, fleet)
     return result
+
+
+@dataclasses.dataclass
+class _Asked:
+    """What git is asked about one root before the policy is even read: its files, which of
+    them changed, and (without a usable cache) which hold a literal some source looks for."""
+
+    listing: subprocess.Popen[bytes] | None
+    cache: ScanCache | None
+    grep: GitGrep | None
+
+
+_asked: dict[str, _Asked] = {}
+
+
+def prepare(paths: list[Path], options: ScanOptions) -> None:
+    """Starts git on each folder to scan, so that it answers while Python starts up."""
+    for target in targets_for(paths):
+        if target.only is None:
+            _asked[str(target.root)] = _ask(target.root, options)
+
+
+def _ask(root: Path, options: ScanOptions) -> _Asked:
+    if not _in_git(root):
+        return _Asked(None, None, None)
+    cache = ScanCache(root, options.key()) if options.cache else None
+    # git grep reads every tracked file: not when the cache knows what most of them hold.
+    grep = GitGrep(root) if options.prefilter and not (cache is not None and cache.exists) else None
+    return _Asked(start_listing(root), cache, grep)
+
+
+def _read(
+    target: Target, policy: Any, options: ScanOptions, progress: Callable[[int, int], None] | None
+) -> tuple[list[FileRef], set[str], ServiceMap, list[FileResult]]:
+    """The files of one root and what their sources extract, in path order: from the cache
+    for files whose content is unchanged, else read (git grep ruling out most files unread).
+    A hook's handful of files is read without either."""
+    root = target.root
+    asked = _asked.pop(str(root), None) if target.only is None else _Asked(None, None, None)
+    asked = asked or _ask(root, options)
+    cache = asked.cache
+    try:
+        refs, manifests, from_git, unsearched, blobs = discover(root, asked.listing)
+        candidates = asked.grep.collect() if asked.grep is not None else None  # reaps the processes
+        candidates = candidates if from_git else None
+        known = cache.known(blobs) if cache is not None else {}
+    finally:
+        if cache is not None:
+            cache.close()
+    services = ServiceMap(root, manifests)
+    excluded = _excluder(policy)
+    refs = [ref for ref in refs if not excluded(ref.rel)]
+    if target.only is not None:
+        refs = _context(refs, services, target.only)
+    fresh = [ref for ref in refs if ref.rel not in known]
+    found = {file.ref.rel: file for file in scan(fresh, options, candidates, unsearched, progress, _trim)}
+    files = []
+    for ref in refs:
+        if ref.rel in known:
+            extraction, skipped = known[ref.rel]
+            if extraction is not None or skipped is not None:
+                files.append(FileResult(ref, extraction, skipped))
+        elif ref.rel in found:
+            files.append(found[ref.rel])
+    if cache is not None:
+        _remember(cache, refs, blobs, unsearched, known, found, bool(fresh))
+    return refs, manifests, services, files
+
+
+def _remember(
+    cache: ScanCache,
+    refs: list[FileRef],
+    blobs: dict[str, str],
+    unsearched: set[str],
+    known: dict[str, tuple[Any, Any]],
+    found: dict[str, FileResult],
+    fresh: bool,
+) -> None:
+    """Stores what each tracked, unmodified file holds (or that it holds nothing) for the next run."""
+    modified = cache.modified()
+    if modified is None:
+        return
+    entries: dict[str, tuple[str, Any, Any]] = {}
+    for ref in refs:
+        rel = ref.rel
+        if rel not in blobs or rel in modified or rel in unsearched:
+            continue
+        if rel in known:
+            entries[rel] = (blobs[rel], *known[rel])
+            continue
+        file = found.get(rel)
+        if file is not None and file.skipped is not None and file.skipped.reason.startswith("unreadable"):
+            continue  # permissions can change while the content stays
+        entries[rel] = (blobs[rel], file.extraction if file else None, file.skipped if file else None)
+    if fresh or len(entries) != cache.stored:
+        cache.save(entries)
+
+
+def _trim(file: FileResult) -> FileResult:
+    """Drops, where the file was read, the env definitions no setting can take a value from."""
+    if file.extraction is not None and not all(map(usable, file.extraction.env)):
+        file.extraction.env = [d for d in file.extraction.env if usable(d)]
+    return file
 
 
 def _placer(policy: Any, services: ServiceMap, target: Target) -> Callable[[FileResult], FileResult | None]:

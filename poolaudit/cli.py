@@ -122,6 +122,7 @@ def audit(
     exit_zero: bool = False,
     jobs: int = 0,
     max_file_size: float = 4.0,
+    no_cache: bool = False,
     debug: bool = False,
 ) -> int:
     """`poolaudit audit`, its options parsed: find every pool setting, check it, report.  The
@@ -130,12 +131,16 @@ def audit(
     def body() -> int:
         from poolaudit import report
         from poolaudit.audit import audit as run_audit
+        from poolaudit.audit import prepare
         from poolaudit.check import failing
         from poolaudit.scan import ScanOptions
 
         targets = paths or [Path(".")]
-        loaded = load_policy(policy, targets, select or [], ignore or [])
         options = ScanOptions(max_bytes=int(max_file_size * 1024 * 1024), jobs=jobs)
+        if no_cache:
+            options.cache = False
+        prepare(targets, options)  # git lists and searches while the policy is read
+        loaded = load_policy(policy, targets, select or [], ignore or [])
         result = run_audit(targets, loaded, options, _progress())
         if write_baseline is not None:
             from poolaudit import baseline as baseline_mod

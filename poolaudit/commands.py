@@ -110,6 +110,9 @@ def audit(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with violations.")] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes (0: automatic).")] = 0,
     max_file_size: Annotated[float, typer.Option(help="Skip files larger than this many MiB.")] = 4.0,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read every file again instead of reusing unchanged files' results.")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Find every pool setting, check it against the policy, report."""
@@ -127,6 +130,7 @@ def audit(
         exit_zero=exit_zero,
         jobs=jobs,
         max_file_size=max_file_size,
+        no_cache=no_cache,
         debug=debug,
     )
     raise typer.Exit(code)

@@ -86,23 +86,34 @@ def _git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 
 
-def _git_files(root: Path) -> tuple[list[str], set[str]] | None:
-    """Tracked files plus untracked ones git does not ignore; and the ones `git grep` cannot
-    vouch for: untracked files (it would walk the tree again) and symlinks (it reads the link)."""
+def start_listing(root: Path) -> subprocess.Popen[bytes] | None:
+    """Asks git for the files of a root in a work tree (`discover` reads the answer), so that
+    git can list them while Python does other things."""
+    if git_toplevel(root) is None:
+        return None
     try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z", "-t", "-s", "--cached", "--others", "--exclude-standard"],
+        return subprocess.Popen(
+            ["git", "ls-files", "-z", "-v", "-s", "--cached", "--others", "--exclude-standard"],
             cwd=root,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             env=_git_env(),
         )
     except OSError:
         return None
-    if out.returncode != 0:
+
+
+def _git_files(asked: subprocess.Popen[bytes]) -> tuple[list[str], set[str], dict[str, str]] | None:
+    """Tracked files plus untracked ones git does not ignore; the ones `git grep` cannot vouch
+    for: untracked files (it would walk the tree again) and symlinks (it reads the link); and
+    each tracked file's blob id in the index (what the scan cache is keyed by)."""
+    stdout, _ = asked.communicate()
+    if asked.returncode != 0:
         return None
     names: set[str] = set()
     unsearched: set[str] = set()
-    for entry in out.stdout.decode("utf-8", "surrogateescape").split("\0"):
+    blobs: dict[str, str] = {}
+    for entry in stdout.decode("utf-8", "surrogateescape").split("\0"):
         if entry.startswith("? "):  # untracked: "? path"
             names.add(entry[2:])
             unsearched.add(entry[2:])
@@ -111,7 +122,11 @@ def _git_files(root: Path) -> tuple[list[str], set[str]] | None:
             names.add(name)
             if info[2:8] == "120000":
                 unsearched.add(name)
-    return list(names), unsearched
+            elif info.startswith("H ") and info.endswith(" 0"):
+                # Content named by the index: not a conflict (stage 0), not skip-worktree
+                # ("S"), not assume-unchanged (lowercase "h"), where git would not notice edits.
+                blobs[name] = info[9:-2]
+    return list(names), unsearched, blobs
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -144,15 +159,18 @@ class Listing(NamedTuple):
     manifests: set[str]  # folders holding a manifest (service roots), from the same listing
     from_git: bool  # listed by git: git grep can search the tracked ones
     unsearched: set[str]  # untracked files and symlinks: git grep cannot vouch for them
+    blobs: dict[str, str]  # tracked file -> blob id in the index (empty for a walk)
 
 
-def discover(root: Path) -> Listing:
-    """The files under `root` that a source reads, without a stat per folder."""
-    listed = _git_files(root) if git_toplevel(root) is not None else None
+def discover(root: Path, asked: subprocess.Popen[bytes] | None = None) -> Listing:
+    """The files under `root` that a source reads, without a stat per folder (`asked`: git's
+    listing, if `start_listing` asked for it already)."""
+    asked = asked or start_listing(root)
+    listed = _git_files(asked) if asked is not None else None
     if listed is not None and not listed[0]:
         listed = None  # a folder git ignores (or an empty one): the user asked for it, so walk it
     from_git = listed is not None
-    names, unsearched = listed if listed is not None else (_walk_files(root), set())
+    names, unsearched, blobs = listed if listed is not None else (_walk_files(root), set(), {})
     refs = []
     manifests: set[str] = set()
     for rel in names:  # a monorepo lists hundreds of thousands: cheapest tests first
@@ -163,7 +181,7 @@ def discover(root: Path) -> Listing:
         if kind is not None and (not folder or PRUNE.isdisjoint(folder.split("/"))):
             refs.append(FileRef(root, rel, kind))
     refs.sort(key=lambda ref: ref.rel)
-    return Listing(refs, manifests, from_git, unsearched)
+    return Listing(refs, manifests, from_git, unsearched, blobs)
 
 
 class ServiceMap:

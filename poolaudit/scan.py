@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from poolaudit import sources
 from poolaudit.discover import FileRef
@@ -35,6 +35,12 @@ class ScanOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     jobs: int = 0  # 0: choose
     prefilter: bool = True  # False: parse every file of a known kind (for measuring the prefilter)
+    # False: read every file again instead of taking unchanged files' results from the cache.
+    cache: bool = field(default_factory=lambda: not os.environ.get("POOLAUDIT_NO_CACHE"))
+
+    def key(self) -> str:
+        """What, besides a file's content, decides what its scan finds."""
+        return f"max_bytes={self.max_bytes} prefilter={self.prefilter}"
 
 
 def _decode(data: bytes, kind: str) -> str:

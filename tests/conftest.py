@@ -13,7 +13,9 @@ BENCH = ROOT.parent / "shared" / "bench" / "make_monorepo.py"
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Each test its own scan cache: none in the user's home, none shared between tests.
+    monkeypatch.setenv("POOLAUDIT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     # Inherited GIT_* variables (from a hook or CI) would point git at another repository.
     for name in list(os.environ):
         if name.startswith("GIT_") or name in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"):

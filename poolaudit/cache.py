@@ -1,0 +1,135 @@
+"""What a scan found in each file last time, keyed by the file's content: git's blob id.
+
+A tracked file whose work-tree copy matches the index has the content its blob id names, so
+what the sources extracted from it (or that it holds nothing) is still true, whatever moved
+around it.  Such files are neither searched nor read again: a repeated audit of a monorepo
+costs the listing and the check, not the parse.  Untracked, modified, conflicted and symlinked
+files are always read.
+
+The cache lives in the user's cache folder (`$POOLAUDIT_CACHE_DIR`, else
+`$XDG_CACHE_HOME/poolaudit`, else `~/.cache/poolaudit`), one file per scanned root, never in
+the checkout.  Its name covers everything else a result depends on: the root, the poolaudit
+code (every module's size and modification time, so an upgrade or an edit starts afresh) and
+the scan options.  A cache that cannot be read or written is ignored: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import poolaudit
+
+_FORMAT = 1  # bump when the stored records change shape
+
+
+def folder() -> Path:
+    given = os.environ.get("POOLAUDIT_CACHE_DIR")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "poolaudit"
+
+
+def _code_stamp() -> str:
+    package = os.path.dirname(os.path.abspath(poolaudit.__file__))
+    stamp = []
+    for folder_path, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder_path, name))
+                stamp.append(f"{os.path.relpath(folder_path, package)}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(stamp)
+
+
+class ScanCache:
+    """Past results of one root: a path -> (blob id, extraction, skipped); both None for a
+    file that holds nothing."""
+
+    def __init__(self, root: Path, options_key: str) -> None:
+        key = "\n".join([str(_FORMAT), poolaudit.__version__, os.path.realpath(root), options_key, _code_stamp()])
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+        self.path = folder() / f"scan-{digest}.pickle"
+        self.exists = self.path.is_file()
+        self.stored = 0  # entries in the cache file as read
+        self._modified: set[str] | None = None
+        # Which tracked files differ from the index (or are gone), asked while the caller
+        # lists files.  Without an answer nothing is taken from the cache or put into it.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        try:
+            self._asking: subprocess.Popen[bytes] | None = subprocess.Popen(
+                ["git", "diff-files", "--name-only", "-z"],
+                cwd=root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError:
+            self._asking = None
+
+    def modified(self) -> set[str] | None:
+        if self._asking is not None:
+            output, _ = self._asking.communicate()
+            if self._asking.returncode == 0:
+                self._modified = set(output.decode("utf-8", "surrogateescape").split("\0"))
+            self._asking = None
+        return self._modified
+
+    def known(self, blobs: dict[str, str]) -> dict[str, tuple[Any, Any]]:
+        """Past (extraction, skipped) of the files whose content is what it was."""
+        modified = self.modified()
+        if not self.exists or modified is None:
+            return {}
+        try:
+            with open(self.path, "rb") as handle:
+                stored = pickle.load(handle)
+            if not isinstance(stored, dict):
+                return {}
+            self.stored = len(stored)
+            return {
+                rel: (extraction, skipped)
+                for rel, (blob, extraction, skipped) in stored.items()
+                if blobs.get(rel) == blob and rel not in modified
+            }
+        except Exception:  # noqa: BLE001 - unreadable, truncated, another shape: start afresh
+            return {}
+
+    def close(self) -> None:
+        if self._asking is not None and self._asking.poll() is None:
+            self._asking.kill()
+            self._asking.wait()
+
+    def save(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
+        """Replaces the stored results (atomically: a concurrent run reads old or new, whole)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump(entries, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.path)
+            except BaseException:
+                os.unlink(temp)
+                raise
+            _prune(self.path.parent)
+        except OSError:
+            pass  # a read-only home, a full disk: the next run reads the files again
+
+
+def _prune(where: Path) -> None:
+    """Forgets roots not scanned for a month (checkouts deleted, temporary clones)."""
+    import time
+
+    month_ago = time.time() - 30 * 24 * 3600
+    for entry in os.scandir(where):
+        if entry.name.startswith(("scan-", ".scan-")) and entry.stat().st_mtime < month_ago:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
