@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from poolaudit.catalog import normalize
 from poolaudit.model import EnvDef, Origin, Provenance, Setting, Symbol
 
 # Env files that document variables rather than set them for a deployment.
 _DOC_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".default")
+
+# Frameworks whose profile files (`application-prod.yml`) merge over a base file.
+_PROFILE_MERGED = frozenset({"spring"})
 
 # Preference among definitions, by the setting's environment: the production value first.
 _ENV_ORDER = {
@@ -70,7 +74,7 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
         symbols_by_service[(s.service, s.name)].append(s)
 
     resolved = []
-    for setting in settings:
+    for setting in _without_shadowed_defaults(settings):
         if setting.ref and setting.value is None:
             setting = _resolve_ref(setting, symbols_by_service.get((setting.service, setting.ref), []))
         if setting.env_var and setting.provenance in (Provenance.ENV_DEFAULT, Provenance.UNRESOLVED):
@@ -91,6 +95,37 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
                 )
         resolved.append(setting)
     return resolved
+
+
+def _without_shadowed_defaults(settings: list[Setting]) -> list[Setting]:
+    """A library default stands only where no file of the service writes the value for that
+    environment.  Spring merges `application-prod.yml` over `application.yml`: a prod hikari
+    block without a size runs with the base file's size, not HikariCP's 10."""
+
+    def pool_of(s: Setting) -> tuple[str, str, str, str]:
+        return (s.service, s.framework, s.canonical, normalize(s.pool).replace(".", ""))
+
+    def merged(s: Setting) -> bool:
+        # Only configs that merge by profile across files; code pools are per call site.
+        return s.framework in _PROFILE_MERGED
+
+    written: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    defaults = False
+    for s in settings:
+        if merged(s):
+            if s.provenance is Provenance.LIBRARY_DEFAULT:
+                defaults = True
+            else:
+                written[pool_of(s)].add(s.environment)
+    if not defaults:
+        return settings
+    return [
+        s
+        for s in settings
+        if s.provenance is not Provenance.LIBRARY_DEFAULT
+        or not merged(s)
+        or not ({"any", s.environment} & written.get(pool_of(s), set()))
+    ]
 
 
 def _resolve_ref(setting: Setting, candidates: list[Symbol]) -> Setting:

@@ -265,3 +265,37 @@ def test_config_file_in_another_encoding_is_skipped_and_named(tmp_path: Path) ->
     _write(tmp_path, {".env": "# caf\xe9\nDB_POOL_SIZE=3\n".encode("latin-1")})
     result = audit([tmp_path], _policy(tmp_path))
     assert [(s.path, s.reason) for s in result.skipped] == [(".env", "not UTF-8 text (and no encoding declared)")]
+
+
+HIKARI_SIZE = "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: {size}\n"
+HIKARI_NO_SIZE = "spring:\n  datasource:\n    hikari:\n      connection-timeout: 5000\n"
+RESOURCES = "src/main/resources"
+
+
+@pytest.mark.parametrize(
+    ("base", "prod", "expected"),
+    [
+        # The outage: a small base size, and a prod profile that tunes hikari without a size.
+        # Spring merges the profile over the base: production runs with 2, not HikariCP's 10.
+        (HIKARI_SIZE.format(size=2), HIKARI_NO_SIZE, [("application.yml", 4, 2)]),
+        # The base leaves the size to HikariCP (10); the prod profile sets 4: that is the finding.
+        (HIKARI_NO_SIZE, HIKARI_SIZE.format(size=4), [("application-prod.yml", 4, 4)]),
+        # Neither file sets it: HikariCP's 10 everywhere, compliant.
+        (HIKARI_NO_SIZE, HIKARI_NO_SIZE, []),
+    ],
+    ids=["base-size-under-a-prod-block-without-one", "prod-size-over-a-base-default", "defaults-only"],
+)
+def test_a_profile_block_without_a_size_runs_with_the_base_files_size(
+    tmp_path: Path, base: str, prod: str, expected: list[tuple[str, int, int]]
+) -> None:
+    _write(tmp_path, {"pom.xml": "<project/>\n", f"{RESOURCES}/application.yml": base,
+                      f"{RESOURCES}/application-prod.yml": prod})
+    result = audit([tmp_path], _policy(tmp_path))
+    undersized = [(f.path.rsplit("/", 1)[-1], f.line, f.setting.value if f.setting else None)
+                  for f in result.findings if f.code == "PA101"]
+    assert undersized == expected
+    defaults = [s for s in result.settings if s.provenance is Provenance.LIBRARY_DEFAULT]
+    # A default stands only where no file of the service writes the size for its environment.
+    assert all(not any(s.canonical == "max_size" and s.provenance is not Provenance.LIBRARY_DEFAULT
+                       and s.environment in ("any", d.environment) for s in result.settings)
+               for d in defaults)
