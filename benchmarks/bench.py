@@ -4,9 +4,11 @@
 
 For each size it generates (once, cached under --work) the standard monorepo with
 ../shared/bench/make_monorepo.py, then runs ripgrep and `poolaudit audit --format json`
-interleaved, `rounds` times each, and prints median wall time, peak memory, files per second
-and the median per-round ratio to ripgrep.  The last audit's JSON is checked against the
-tree's `.truth.json`: recall and precision at (path, line, written value).
+interleaved, `rounds` times each: cold (`--no-cache`, every file read, as CI on a fresh clone)
+and warm (the scan cache of the run before, as a developer's second run).  It prints median
+wall times, the median per-round ratios to ripgrep, files per second (cold), peak memory, and
+checks the cold audit's JSON against the tree's `.truth.json` (recall and precision at path,
+line and written value) and the warm report against the cold one.
 
 ripgrep comes from the `ripgrep` package on PyPI (`pip install ripgrep`); the reference
 search is the one in ../shared/reference/performance.md.
@@ -42,11 +44,11 @@ def generate(services: int, work: Path) -> Path:
     return out
 
 
-def run(cmd: list[str], stdout_path: Path, cwd: Path | None = None) -> tuple[float, int, int]:
+def run(cmd: list[str], stdout_path: Path, env: dict[str, str] | None = None) -> tuple[float, int, int]:
     """Wall seconds, peak RSS in KiB (the process and the children it waited for), exit code."""
     with open(stdout_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=cwd)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -77,6 +79,11 @@ def files_in(tree: Path) -> int:
     return len(out.stdout.splitlines())
 
 
+def same_report(a: Path, b: Path) -> bool:
+    first, second = json.loads(a.read_text()), json.loads(b.read_text())
+    return all(first[key] == second[key] for key in ("settings", "findings", "skipped"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--services", type=int, nargs="+", default=[100, 1000])
@@ -86,39 +93,55 @@ def main() -> int:
     parser.add_argument("--rg", default=shutil.which("rg") or "rg")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    cache = args.work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    # As an installed package runs: with its bytecode cached (an environment that sets
+    # PYTHONDONTWRITEBYTECODE would make every run compile every module), and its own cache.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["POOLAUDIT_CACHE_DIR"] = str(cache)
 
-    print(f"{'services':>8} {'files':>7} {'rg s':>7} {'audit s':>8} {'ratio':>6} {'files/s':>9} "
-          f"{'RSS MB':>7} {'recall':>7} {'precision':>9} {'false':>6}")
+    print(f"{'services':>8} {'files':>7} {'rg s':>7} {'cold s':>7} {'ratio':>6} {'warm s':>7} {'ratio':>6} "
+          f"{'files/s':>8} {'RSS MB':>7} {'recall':>7} {'precision':>9} {'false':>6} {'warm=cold':>9}")
     for services in args.services:
         tree = generate(services, args.work)
         nfiles = files_in(tree)
         rg_cmd = [args.rg, "-l", "-i", "--hidden", "-g", "!.git", "-e", RG_PATTERN, str(tree)]
-        pa_cmd = [args.poolaudit, "audit", "--format", "json", "--exit-zero", str(tree)]
-        rg_out, pa_out = args.work / "rg.out", args.work / f"audit-{services}.json"
-        run(rg_cmd, rg_out)  # warm the page cache
-        run(pa_cmd, pa_out)
-        rg_times, pa_times, ratios, rss = [], [], [], []
+        audit = [args.poolaudit, "audit", "--format", "json", "--exit-zero"]
+        commands = {
+            "rg": (rg_cmd, args.work / "rg.out"),
+            # Cold: every file read, as in CI on a fresh clone.  Warm: the cache of the run before.
+            "cold": ([*audit, "--no-cache", str(tree)], args.work / f"audit-{services}.json"),
+            "warm": ([*audit, str(tree)], args.work / f"audit-{services}-warm.json"),
+        }
+        for cmd, out in commands.values():
+            run(cmd, out, env)  # warm the page cache, the bytecode and poolaudit's cache
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        ratios: dict[str, list[float]] = {"cold": [], "warm": []}
+        rss: list[int] = []
         for round_ in range(args.rounds):
-            order = [("rg", rg_cmd, rg_out), ("pa", pa_cmd, pa_out)]
+            order = list(commands.items())
             if round_ % 2:
                 order.reverse()
-            times = {}
-            for name, cmd, out in order:
-                wall, peak, code = run(cmd, out)
-                if name == "pa" and code not in (0, 1):
+            this: dict[str, float] = {}
+            for name, (cmd, out) in order:
+                wall, peak, code = run(cmd, out, env)
+                if name != "rg" and code not in (0, 1):
                     print(f"poolaudit failed with exit {code}", file=sys.stderr)
                     return 1
-                times[name] = wall
-                if name == "pa":
+                this[name] = wall
+                if name != "rg":
                     rss.append(peak)
-            rg_times.append(times["rg"])
-            pa_times.append(times["pa"])
-            ratios.append(times["pa"] / times["rg"])
-        recall, precision, _, false = truth_check(tree, pa_out)
-        wall = statistics.median(pa_times)
-        print(f"{services:>8} {nfiles:>7} {statistics.median(rg_times):>7.3f} {wall:>8.3f} "
-              f"{statistics.median(ratios):>5.1f}x {nfiles / wall:>9.0f} {max(rss) / 1024:>7.1f} "
-              f"{recall:>7.4f} {precision:>9.4f} {false:>6}")
+            for name, wall in this.items():
+                times[name].append(wall)
+            for name in ratios:
+                ratios[name].append(this[name] / this["rg"])
+        recall, precision, _, false = truth_check(tree, commands["cold"][1])
+        same = same_report(commands["cold"][1], commands["warm"][1])
+        cold, warm = statistics.median(times["cold"]), statistics.median(times["warm"])
+        print(f"{services:>8} {nfiles:>7} {statistics.median(times['rg']):>7.3f} {cold:>7.3f} "
+              f"{statistics.median(ratios['cold']):>5.1f}x {warm:>7.3f} {statistics.median(ratios['warm']):>5.1f}x "
+              f"{nfiles / cold:>8.0f} {max(rss) / 1024:>7.1f} {recall:>7.4f} {precision:>9.4f} {false:>6} "
+              f"{'yes' if same else 'NO':>9}")
     return 0
 
 
