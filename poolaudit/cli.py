@@ -5,8 +5,8 @@ policy error, 3 unexpected error, 130 interrupted.
 
 The commands and their options are the typer application in commands.py.  The two commands a
 pre-commit hook runs most, `poolaudit --version` and `poolaudit audit FILE...` without options,
-start without it: the CLI framework (typer, and the pydantic type adapters it builds for every
-option) is about 30 ms of a 150 ms hook run, and with no options there is nothing to parse.
+start without it: with no options there is nothing to parse, and the CLI framework (importing
+typer, building the command tree and a pydantic type adapter per option) costs about 20 ms.
 """
 
 from __future__ import annotations
