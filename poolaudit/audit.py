@@ -91,6 +91,8 @@ def audit(
 
         fleet = Fleet(result.roots, listings)
     result.findings = check(result.settings, result.skipped, suppressions, policy, fleet)
+    while _writing:
+        _writing.pop().join()
     return result
 
 
@@ -105,6 +107,7 @@ class _Asked:
 
 
 _asked: dict[str, _Asked] = {}
+_writing: list[ScanCache] = []  # caches being saved while the audit goes on
 
 
 def prepare(paths: list[Path], options: ScanOptions) -> None:
@@ -158,6 +161,7 @@ def _read(
             files.append(found[ref.rel])
     if cache is not None:
         _remember(cache, refs, blobs, unsearched, known, found, bool(fresh))
+        _writing.append(cache)
     return refs, manifests, services, files
 
 

@@ -59,6 +59,7 @@ class ScanCache:
         self.exists = self.path.is_file()
         self.stored = 0  # entries in the cache file as read
         self._modified: set[str] | None = None
+        self._writer: int | None = None  # the process writing the file, until joined
         # Which tracked files differ from the index (or are gone), asked while the caller
         # lists files.  Without an answer nothing is taken from the cache or put into it.
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
@@ -106,7 +107,32 @@ class ScanCache:
             self._asking.wait()
 
     def save(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
-        """Replaces the stored results (atomically: a concurrent run reads old or new, whole)."""
+        """Replaces the stored results, in a forked process where there is fork: pickling a
+        monorepo's results takes ~0.1 s, which the check and the report need not wait for.
+        `join` waits for it."""
+        from poolaudit.forkmap import can_fork
+
+        if not can_fork():
+            self._write(entries)
+            return
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child; its work is seen through the file it writes
+            try:
+                self._write(entries)
+            finally:
+                os._exit(0)
+        self._writer = pid
+
+    def join(self) -> None:
+        if self._writer is not None:
+            try:
+                os.waitpid(self._writer, 0)
+            except ChildProcessError:
+                pass
+            self._writer = None
+
+    def _write(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
+        """Atomically: a concurrent run reads the old file or the new one, whole."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-", suffix=".tmp")

@@ -3,6 +3,7 @@ config classes (`ProductionConfig`), folders (`tests/`, `settings/prod.py`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Words that name an environment, as they appear in profiles, file names and sections.
@@ -32,6 +33,7 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)  # a monorepo repeats folder and file names thousands of times
 def from_name(name: str | None) -> str | None:
     """`prod` -> production, `application-test` -> test, `ProductionConfig` -> production."""
     if not name:
