@@ -6,15 +6,17 @@ import dataclasses
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from poolaudit import environments
-from poolaudit.cache import ScanCache
 from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, kind_of, start_listing
 from poolaudit.model import EnvDef, Extraction, Result, Setting, Suppression, Symbol
 from poolaudit.prefilter import GitGrep
 from poolaudit.resolve import resolve, usable
 from poolaudit.scan import FileResult, ScanOptions, scan
+
+if TYPE_CHECKING:
+    from poolaudit.cache import ScanCache
 
 
 @dataclasses.dataclass
@@ -120,6 +122,8 @@ def prepare(paths: list[Path], options: ScanOptions) -> None:
 def _ask(root: Path, options: ScanOptions) -> _Asked:
     if not _in_git(root):
         return _Asked(None, None, None)
+    from poolaudit.cache import ScanCache  # not for a hook's handful of files
+
     cache = ScanCache(root, options.key()) if options.cache else None
     # git grep reads every tracked file: not when the cache knows what most of them hold.
     grep = GitGrep(root) if options.prefilter and not (cache is not None and cache.exists) else None

@@ -19,7 +19,6 @@ import hashlib
 import os
 import pickle
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +132,8 @@ class ScanCache:
 
     def _write(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
         """Atomically: a concurrent run reads the old file or the new one, whole."""
+        import tempfile
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-", suffix=".tmp")
