@@ -64,7 +64,8 @@ class ScanCache:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
         try:
             self._asking: subprocess.Popen[bytes] | None = subprocess.Popen(
-                ["git", "diff-files", "--name-only", "-z"],
+                # --relative: paths as `git ls-files` gives them when the root is a subfolder.
+                ["git", "diff-files", "--name-only", "--relative", "-z"],
                 cwd=root,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

@@ -154,3 +154,18 @@ def test_caches_of_roots_unseen_for_a_month_are_removed(repo: Path, monkeypatch:
     run(repo, monkeypatch)
     assert not old.exists() and recent.exists()
     assert len(list(folder().glob("scan-*.pickle"))) == 2  # the recent one and this root's
+
+
+def test_a_subfolder_scan_sees_its_edited_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    orders = repo / "orders"
+    cold, _ = run(orders, monkeypatch)
+    application = orders / "src" / "main" / "resources" / "application.yml"
+    text = application.read_text()
+    assert "maximum-pool-size" in text
+    lines = text.splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if "maximum-pool-size" in line)
+    lines[index] = lines[index].split(":")[0] + ": 77\n"
+    application.write_text("".join(lines))
+    settings, read = run(orders, monkeypatch)
+    assert read == ["src/main/resources/application.yml"]
+    assert ("src/main/resources/application.yml", index + 1, 77) in settings
