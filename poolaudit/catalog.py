@@ -49,6 +49,8 @@ QUARKUS = {
     "minsize": KeyInfo("min_idle"),
     "acquisitiontimeout": KeyInfo("acquire_timeout", "s"),  # Duration; a bare number is seconds
     "maxlifetime": KeyInfo("recycle", "s"),
+    # Agroal reaps connections idle longer than this (default 5M): the pool's idle timeout.
+    "idleremovalinterval": KeyInfo("idle_timeout", "s"),
 }
 R2DBC = {  # spring.r2dbc.pool.*: java.time.Duration properties, a bare number is milliseconds
     "maxsize": KeyInfo("max_size"),
@@ -64,6 +66,7 @@ DROPWIZARD = {
     "minsize": KeyInfo("min_idle"),
     "maxwaitforconnection": KeyInfo("acquire_timeout", "s"),
     "maxconnectionage": KeyInfo("recycle", "s"),
+    "minidletime": KeyInfo("idle_timeout", "s"),  # Tomcat's minEvictableIdleTime; `1 minute`
 }
 RAILS = {
     "pool": KeyInfo("max_size"),
@@ -71,6 +74,7 @@ RAILS = {
     "minconnections": KeyInfo("min_idle"),
     "checkouttimeout": KeyInfo("acquire_timeout", "s"),
     "idletimeout": KeyInfo("idle_timeout", "s"),
+    "maxage": KeyInfo("recycle", "s"),  # Rails 8.1: a connection's maximum age
 }
 # Application config tables/blocks ([database], database:, db.pool.*): Python/Rust/Go style.
 APP = {
@@ -114,6 +118,7 @@ DB_WORDS = {
     "pg", "psql", "mysql", "mariadb", "sql", "sqlalchemy", "hikari", "tomcat", "dbcp", "dbcp2",
     "oracleucp", "mongo", "mongodb", "sqlx", "diesel", "rdb", "rds", "primary", "replica",
     "orm", "sequelize", "knex", "prisma", "typeorm", "ecto", "repo", "dsn",
+    "alchemy",  # pydantic env_prefix="ALCHEMY_" for SQLAlchemy settings: ALCHEMY_POOL_SIZE
 }
 # Names that make a pool clearly *not* a database pool (unless the policy opts in).
 NOT_DB_WORDS = {
@@ -167,7 +172,8 @@ def _env_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
         (
             re.compile(
                 r"(^|_)POOL(_SIZE|_MAX(_SIZE)?|_MAX_CONNS|_MAXSIZE)?$|(^|_)MAX_POOL(_SIZE)?$|(^|_)MAXPOOLSIZE$"
-                r"|(^|_)MAX_(OPEN_|DB_|DATABASE_|PG_)?CONN(S|ECTIONS?)$|(^|_)CONNECTION_LIMIT$|(^|_)POOL_MAX_CONNS$"
+                r"|(^|_)MAX_(OPEN_|DB_|DATABASE_|PG_)?CONN(S|ECTIONS?)?$|(^|_)CONNECTION_LIMIT$|(^|_)POOL_MAX_CONNS$"
+                r"|(^|_)POOLING_MAX$"  # soketi DB_POOLING_MAX (knex pool.max)
             ),
             KeyInfo("max_size"),
         ),
@@ -188,6 +194,19 @@ _BARE_ENV = {
     "POOL_RECYCLE": KeyInfo("recycle", "s"),
     "CONN_MAX_AGE": KeyInfo("recycle", "s"),
     "HIKARI_MAXIMUM_POOL_SIZE": KeyInfo("max_size", framework="spring"),
+    # Names seen with no database word: MAX_CONN/MIN_CONN (Python settings), MAX_OPEN_CONNS
+    # (Go database/sql SetMaxOpenConns).  Only these exact names: REDIS_MAX_CONN, WORKER_MAX_CONN,
+    # MAX_CONNECTIONS_PER_HOST still need a database word (and have an excluding one).
+    "MAX_CONN": KeyInfo("max_size"),
+    "MIN_CONN": KeyInfo("min_idle"),
+    "MAX_OPEN_CONNS": KeyInfo("max_size"),
+    # PgBouncer container images generate pgbouncer.ini from these (bitnami: PGBOUNCER_ + the ini
+    # key upper-cased; edoburu: the bare key).  Same meanings as the ini keys (sources/ini.py);
+    # max_client_conn bounds clients, not a pool, and is not one of them.
+    "PGBOUNCER_DEFAULT_POOL_SIZE": KeyInfo("max_size", framework="pgbouncer"),
+    "PGBOUNCER_MIN_POOL_SIZE": KeyInfo("min_idle", framework="pgbouncer"),
+    "PGBOUNCER_RESERVE_POOL_SIZE": KeyInfo("overflow", framework="pgbouncer"),
+    "DEFAULT_POOL_SIZE": KeyInfo("max_size", framework="pgbouncer"),
 }
 
 
@@ -202,6 +221,10 @@ def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInf
     upper = name.upper()
     if upper in _BARE_ENV:
         return _BARE_ENV[upper]
+    if upper.startswith("PGBOUNCER_"):
+        # The image's other variables are the ini's other keys: PGBOUNCER_MAX_DB_CONNECTIONS
+        # bounds the server side of every pool, as max_db_connections does (not reported).
+        return None
     spring_env, quarkus_env, micronaut_env, roles = _env_patterns()
     spring = spring_env.fullmatch(upper)
     if spring:

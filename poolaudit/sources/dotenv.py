@@ -35,6 +35,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'", "$"
 _ROLE_WORDS = frozenset(
     [
         "pool",
+        "pooling",  # DB_POOLING_MAX
+        "default",  # PGBOUNCER_DEFAULT_POOL_SIZE
+        "reserve",  # PGBOUNCER_RESERVE_POOL_SIZE
         "size",
         "max",
         "min",

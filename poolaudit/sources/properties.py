@@ -45,6 +45,8 @@ LITERALS: tuple[bytes, ...] = (
     b"CQUIRE",
     b"recycle",
     b"RECYCLE",
+    b"idle-removal",  # quarkus.datasource.jdbc.idle-removal-interval (Quarkus keys are kebab)
+    b"idleRemoval",
 )
 
 _C3P0 = {  # hibernate.c3p0.* short names, and c3p0's own names (c3p0.properties)

@@ -235,7 +235,17 @@ def test_every_catalogue_key_is_spelled_in_the_prefilter_test() -> None:
     spelled = {normalize(s) for s in APP_SPELLINGS}
     # "prepping"/"poolprepping" are misspellings in the catalogue that no one writes.
     assert set(APP) - spelled <= {"prepping", "poolprepping"}, "a new catalogue key: add its spelling above"
-    assert set(RAILS) <= spelled
+    # Rails-only keys sit in database.yml sections that hold `database`/`pool`/`max_connections`.
+    assert set(RAILS) <= spelled | {normalize(s) for s in RAILS_ONLY_SPELLINGS}
+
+
+RAILS_ONLY_SPELLINGS = ["max_age"]
+
+
+@pytest.mark.parametrize("snake", RAILS_ONLY_SPELLINGS)
+def test_prefilter_keeps_every_rails_only_spelling_in_a_rails_section(snake: str) -> None:
+    data = f"production:\n  adapter: postgresql\n  database: app\n  {snake}: 5\n".encode()
+    assert any(lit in data for lit in source.LITERALS), snake
 
 
 @pytest.mark.parametrize("snake", APP_SPELLINGS)
@@ -254,6 +264,9 @@ def test_prefilter_keeps_every_spelling_under_a_bare_db_block(snake: str) -> Non
         "DB_CONNECTION_LIMIT", "POOL_TIMEOUT", "MAX_OVERFLOW", "HIKARI_MAXIMUM_POOL_SIZE", "DB_MIN_CONNS",
         "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "QUARKUS_DATASOURCE_JDBC_MAX_SIZE",
         "DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE", "SQLALCHEMY_MAX_OVERFLOW", "MYSQL_MAX_CONNECTIONS",
+        "MAX_CONN", "MIN_CONN", "MAX_OPEN_CONNS", "ALCHEMY_POOL_SIZE", "DB_POOLING_MAX", "DEFAULT_POOL_SIZE",
+        "PGBOUNCER_DEFAULT_POOL_SIZE", "PGBOUNCER_MIN_POOL_SIZE", "PGBOUNCER_RESERVE_POOL_SIZE",
+        "QUARKUS_DATASOURCE_JDBC_IDLE_REMOVAL_INTERVAL",
     ],
 )
 def test_prefilter_keeps_every_pool_variable(name: str) -> None:
