@@ -1,0 +1,147 @@
+"""What the files of one scanned root hold: git's answers, the scan cache, the scan.
+
+Inside a git work tree, git is asked three things at once, before the policy is even read
+(`ask`): the files (`git ls-files`), which tracked ones differ from the index (`git
+diff-files`, for the cache), and, when the cache cannot answer for most files, which hold a
+literal some source looks for (`git grep`).  Files whose content the cache knows are not read;
+the others are read and extracted by the scan, and what they hold is remembered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, start_listing
+from poolaudit.prefilter import GitGrep
+from poolaudit.resolve import usable
+from poolaudit.scan import FileResult, ScanOptions, scan
+
+if TYPE_CHECKING:
+    from poolaudit.cache import ScanCache
+
+
+@dataclasses.dataclass
+class Asked:
+    """git's pending answers about one root."""
+
+    listing: subprocess.Popen[bytes] | None
+    cache: ScanCache | None
+    grep: GitGrep | None
+
+
+NOTHING_ASKED = Asked(None, None, None)
+
+
+def ask(root: Path, options: ScanOptions) -> Asked:
+    """Starts git on a root in a work tree (nothing for other folders)."""
+    if git_toplevel(root) is None:
+        return NOTHING_ASKED
+    from poolaudit.cache import ScanCache  # not for a hook's handful of files
+
+    cache = ScanCache(root, options.key()) if options.cache else None
+    # git grep reads every tracked file: not when the cache knows what most of them hold.
+    grep = GitGrep(root) if options.prefilter and not (cache is not None and cache.exists) else None
+    return Asked(start_listing(root), cache, grep)
+
+
+class Gathered(NamedTuple):
+    refs: list[FileRef]  # the files read or known, after the policy's excludes
+    manifests: set[str]
+    services: ServiceMap
+    files: list[FileResult]  # what they hold, in path order; files holding nothing left out
+    cache: ScanCache | None  # being saved; `join` it before the process ends
+
+
+def gather(
+    root: Path,
+    only: set[str] | None,
+    policy: Any,
+    options: ScanOptions,
+    asked: Asked,
+    progress: Callable[[int, int], None] | None = None,
+) -> Gathered:
+    """The files of `root` and what their sources extract: from the cache for files whose
+    content is unchanged, else read (git grep ruling out most files unread).  With `only`
+    (a hook's files), those files and the rest of their services."""
+    cache = asked.cache
+    try:
+        refs, manifests, from_git, unsearched, blobs = discover(root, asked.listing)
+        candidates = asked.grep.collect() if asked.grep is not None else None  # reaps the processes
+        candidates = candidates if from_git else None
+        known = cache.known(blobs) if cache is not None else {}
+    finally:
+        if cache is not None:
+            cache.close()
+    services = ServiceMap(root, manifests)
+    excluded = _excluder(policy)
+    refs = [ref for ref in refs if not excluded(ref.rel)]
+    if only is not None:
+        refs = _context(refs, services, only)
+    fresh = [ref for ref in refs if ref.rel not in known]
+    found = {file.ref.rel: file for file in scan(fresh, options, candidates, unsearched, progress, _trim)}
+    files = []
+    for ref in refs:
+        if ref.rel in known:
+            extraction, skipped = known[ref.rel]
+            if extraction is not None or skipped is not None:
+                files.append(FileResult(ref, extraction, skipped))
+        elif ref.rel in found:
+            files.append(found[ref.rel])
+    if cache is not None:
+        _remember(cache, refs, blobs, unsearched, known, found, bool(fresh))
+    return Gathered(refs, manifests, services, files, cache)
+
+
+def _remember(
+    cache: ScanCache,
+    refs: list[FileRef],
+    blobs: dict[str, str],
+    unsearched: set[str],
+    known: dict[str, tuple[Any, Any]],
+    found: dict[str, FileResult],
+    fresh: bool,
+) -> None:
+    """Stores what each tracked, unmodified file holds (or that it holds nothing) for the next run."""
+    modified = cache.modified()
+    if modified is None:
+        return
+    entries: dict[str, tuple[str, Any, Any]] = {}
+    for ref in refs:
+        rel = ref.rel
+        if rel not in blobs or rel in modified or rel in unsearched:
+            continue
+        if rel in known:
+            entries[rel] = (blobs[rel], *known[rel])
+            continue
+        file = found.get(rel)
+        if file is not None and file.skipped is not None and file.skipped.reason.startswith("unreadable"):
+            continue  # permissions can change while the content stays
+        entries[rel] = (blobs[rel], file.extraction if file else None, file.skipped if file else None)
+    if fresh or len(entries) != cache.stored:
+        cache.save(entries)
+
+
+def _trim(file: FileResult) -> FileResult:
+    """Drops, where the file was read, the env definitions no setting can take a value from."""
+    if file.extraction is not None and not all(map(usable, file.extraction.env)):
+        file.extraction.env = [d for d in file.extraction.env if usable(d)]
+    return file
+
+
+def _context(refs: list[FileRef], services: ServiceMap, only: set[str]) -> list[FileRef]:
+    """In hook mode, the files of the named files' services: what values may depend on."""
+    wanted = {services.service(rel) for rel in only}
+    return [ref for ref in refs if ref.rel in only or services.service(ref.rel) in wanted]
+
+
+def _excluder(policy: Any) -> Callable[[str], bool]:
+    from fnmatch import fnmatch
+
+    globs = list(getattr(policy, "exclude", None) or [])
+    if not globs:
+        return lambda rel: False
+    return lambda rel: any(fnmatch(rel, g) or fnmatch(rel, g.rstrip("/") + "/*") for g in globs)
