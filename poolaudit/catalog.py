@@ -20,6 +20,13 @@ class KeyInfo:
     framework: str | None = None  # when the key itself names the framework
 
 
+def env_framework(info: KeyInfo, layer: str) -> str:
+    """The framework an env-var setting is reported under: the deployment layer that sets it
+    (env, compose, k8s), unless the variable configures a separate program: PgBouncer's image
+    variables are PgBouncer's pool, checked against `pools.frameworks.pgbouncer`."""
+    return info.framework if info.framework == "pgbouncer" else layer
+
+
 @functools.lru_cache(maxsize=4096)
 def normalize(key: str) -> str:
     """Spring relaxed binding: case, dashes and underscores do not matter."""

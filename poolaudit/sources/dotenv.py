@@ -141,7 +141,7 @@ def _assignment(
     written = interpret(inner, info.canonical, info.unit) if info is not None else None
     if info is not None and written is not None:
         found.settings.append(
-            make_setting(path, lines, written, kind=KIND, framework="env", key=name,
+            make_setting(path, lines, written, kind=KIND, framework=catalog.env_framework(info, "env"), key=name,
                          canonical=info.canonical, raw=raw, start=start, origin_base=bare_start,
                          pool=_pool(name))
         )  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from poolaudit.catalog import classify_env_var
+from poolaudit.catalog import classify_env_var, env_framework
 from poolaudit.model import EnvDef, Extraction, Provenance, Span
 from poolaudit.sources import _appkeys, env_json
 from poolaudit.sources._values import parse_scalar, url_pool_params
@@ -60,7 +60,7 @@ def entry(
             out.settings.append(
                 setting(
                     path, text, where, written,
-                    key=key, canonical=info.canonical, framework=framework,
+                    key=key, canonical=info.canonical, framework=env_framework(info, framework),
                     environment=environment, pool=pool, note=note,
                 )
             )

@@ -289,3 +289,15 @@ def test_hash_inside_quotes_is_not_a_comment() -> None:
     )
     assert [s.line for s in found.suppressions] == [1]
     assert [s.written for s in found.settings] == [7]
+
+
+def test_pgbouncer_image_variables_are_pgbouncers_pool() -> None:
+    """A PgBouncer container's DEFAULT_POOL_SIZE is PgBouncer's setting (checked against
+    `pools.frameworks.pgbouncer`), not an application pool of the env layer."""
+    from poolaudit.sources import dotenv
+
+    found = dotenv.extract(".env", "PGBOUNCER_DEFAULT_POOL_SIZE=40\nDB_POOL_SIZE=10\n")
+    assert [(s.key, s.framework, s.value) for s in found.settings] == [
+        ("PGBOUNCER_DEFAULT_POOL_SIZE", "pgbouncer", 40),
+        ("DB_POOL_SIZE", "env", 10),
+    ]

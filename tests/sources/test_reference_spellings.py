@@ -133,22 +133,22 @@ FOUND = [
     # reference 8: bitnami/pgbouncer and edoburu/pgbouncer
     pytest.param(
         "env", ".env", "PGBOUNCER_DEFAULT_POOL_SIZE=20\n",
-        (".env", 1, 29, "PGBOUNCER_DEFAULT_POOL_SIZE", "max_size", "20", 20, 20, LIT, None, None, "env", "any", "20"),
+        (".env", 1, 29, "PGBOUNCER_DEFAULT_POOL_SIZE", "max_size", "20", 20, 20, LIT, None, None, "pgbouncer", "any", "20"),
         id="env-pgbouncer-default-pool-size",
     ),
     pytest.param(
         "env", ".env", "PGBOUNCER_MIN_POOL_SIZE=5\n",
-        (".env", 1, 25, "PGBOUNCER_MIN_POOL_SIZE", "min_idle", "5", 5, 5, LIT, None, None, "env", "any", "5"),
+        (".env", 1, 25, "PGBOUNCER_MIN_POOL_SIZE", "min_idle", "5", 5, 5, LIT, None, None, "pgbouncer", "any", "5"),
         id="env-pgbouncer-min-pool-size",
     ),
     pytest.param(
         "env", ".env", "PGBOUNCER_RESERVE_POOL_SIZE=3\n",
-        (".env", 1, 29, "PGBOUNCER_RESERVE_POOL_SIZE", "overflow", "3", 3, 3, LIT, None, None, "env", "any", "3"),
+        (".env", 1, 29, "PGBOUNCER_RESERVE_POOL_SIZE", "overflow", "3", 3, 3, LIT, None, None, "pgbouncer", "any", "3"),
         id="env-pgbouncer-reserve-pool-size",
     ),
     pytest.param(
         "env", ".env", "DEFAULT_POOL_SIZE=25\n",
-        (".env", 1, 19, "DEFAULT_POOL_SIZE", "max_size", "25", 25, 25, LIT, None, None, "env", "any", "25"),
+        (".env", 1, 19, "DEFAULT_POOL_SIZE", "max_size", "25", 25, 25, LIT, None, None, "pgbouncer", "any", "25"),
         id="env-edoburu-default-pool-size",
     ),
     pytest.param(
@@ -162,7 +162,7 @@ FOUND = [
         "yaml", "docker-compose.yml",
         "services:\n  pgbouncer:\n    image: bitnami/pgbouncer\n    environment:\n      PGBOUNCER_DEFAULT_POOL_SIZE: 40\n",
         ("docker-compose.yml", 5, 36, "services.pgbouncer.environment.PGBOUNCER_DEFAULT_POOL_SIZE", "max_size", "40",
-         40, 40, LIT, None, None, "compose", "any", "40"),
+         40, 40, LIT, None, None, "pgbouncer", "any", "40"),
         id="compose-pgbouncer-default-pool-size",
     ),
     pytest.param(
