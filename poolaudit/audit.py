@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from poolaudit import environments
 from poolaudit.discover import FileRef, ServiceMap, git_toplevel, kind_of
-from poolaudit.gather import NOTHING_ASKED, Asked, ask, gather
+from poolaudit.gather import NOTHING_ASKED, Asked, ask, gather, options_key
 from poolaudit.model import EnvDef, Extraction, Result, Setting, Suppression, Symbol
 from poolaudit.resolve import resolve
 from poolaudit.scan import FileResult, ScanOptions
@@ -104,14 +104,22 @@ def _asked_for(target: Target, options: ScanOptions) -> Asked:
     if target.only is not None:
         return NOTHING_ASKED  # a hook's handful of files: no git grep, no cache
     prepared = _asked.pop(str(target.root), None)
-    return prepared if prepared is not None else ask(target.root, options)
+    if prepared is not None and prepared.options == options_key(options):
+        return prepared
+    if prepared is not None:
+        prepared.close()  # asked with other options (a guess before the options were parsed)
+    return ask(target.root, options)
 
 
 def prepare(paths: list[Path], options: ScanOptions) -> None:
-    """Starts git on each folder to scan, so that it answers while Python starts up."""
+    """Starts git on each folder to scan, so that it answers while Python starts up (once per
+    folder and options: the console script may have guessed them before parsing)."""
     for target in targets_for(paths):
-        if target.only is None:
-            _asked[str(target.root)] = ask(target.root, options)
+        key = str(target.root)
+        if target.only is None and not (key in _asked and _asked[key].options == options_key(options)):
+            if key in _asked:
+                _asked.pop(key).close()
+            _asked[key] = ask(target.root, options)
 
 
 def _placer(policy: Any, services: ServiceMap, target: Target) -> Callable[[FileResult], FileResult | None]:

@@ -102,9 +102,11 @@ class ScanCache:
             return {}
 
     def close(self) -> None:
-        if self._asking is not None and self._asking.poll() is None:
-            self._asking.kill()
-            self._asking.wait()
+        if self._asking is not None:
+            from poolaudit.prefilter import discard
+
+            discard(self._asking)
+            self._asking = None
 
     def save(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
         """Replaces the stored results, in a forked process where there is fork: pickling a

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, start_listing
-from poolaudit.prefilter import GitGrep
+from poolaudit.prefilter import GitGrep, discard
 from poolaudit.resolve import usable
 from poolaudit.scan import FileResult, ScanOptions, scan
 
@@ -31,9 +31,23 @@ class Asked:
     listing: subprocess.Popen[bytes] | None
     cache: ScanCache | None
     grep: GitGrep | None
+    options: str = ""  # the scan options asked with (ScanOptions.key and the cache switch)
+
+    def close(self) -> None:
+        """Stops what is still running (answers asked for and not wanted)."""
+        if self.listing is not None:
+            discard(self.listing)
+        if self.cache is not None:
+            self.cache.close()
+        if self.grep is not None:
+            self.grep.close()
 
 
 NOTHING_ASKED = Asked(None, None, None)
+
+
+def options_key(options: ScanOptions) -> str:
+    return f"{options.key()} cache={options.cache}"
 
 
 def ask(root: Path, options: ScanOptions) -> Asked:
@@ -45,7 +59,7 @@ def ask(root: Path, options: ScanOptions) -> Asked:
     cache = ScanCache(root, options.key()) if options.cache else None
     # git grep reads every tracked file: not when the cache knows what most of them hold.
     grep = GitGrep(root) if options.prefilter and not (cache is not None and cache.exists) else None
-    return Asked(start_listing(root), cache, grep)
+    return Asked(start_listing(root), cache, grep, options_key(options))
 
 
 class Gathered(NamedTuple):

@@ -95,6 +95,13 @@ class GitGrep:
 
     def close(self) -> None:
         for _, proc in self._running:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            discard(proc)
+
+
+def discard(proc: subprocess.Popen[bytes]) -> None:
+    """Stops a git process whose answer is not wanted (or was read) and closes its pipe."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()

@@ -169,3 +169,39 @@ def test_a_subfolder_scan_sees_its_edited_files(repo: Path, monkeypatch: pytest.
     settings, read = run(orders, monkeypatch)
     assert read == ["src/main/resources/application.yml"]
     assert ("src/main/resources/application.yml", index + 1, 77) in settings
+
+
+@pytest.mark.parametrize(
+    ("args", "guessed"),
+    [
+        (["audit", "--format", "json", "{repo}"], ["{repo}"]),
+        (["audit", "--no-cache", "{repo}", "{repo}/orders"], ["{repo}", "{repo}/orders"]),
+        (["audit", "--format", "json"], ["."]),
+        # a file among the arguments (a hook's files, a policy): no guess
+        (["audit", "--policy", "{repo}/Gemfile", "{repo}"], None),
+        (["audit", "{repo}/config/database.yml"], None),
+        (["audit", "--max-file-size", "1", "{repo}"], None),
+        (["fix", "{repo}"], None),
+    ],
+)
+def test_the_console_script_starts_git_on_the_folders_it_is_given(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], guessed: list[str] | None
+) -> None:
+    from poolaudit import audit as audit_module
+    from poolaudit import cli
+
+    calls: list[tuple[list[str], bool]] = []
+    monkeypatch.setattr(audit_module, "prepare", lambda paths, options: calls.append(([str(p) for p in paths], options.cache)))
+    monkeypatch.chdir(repo)
+    cli._guess_folders([a.format(repo=repo) for a in args])
+    if guessed is None:
+        assert calls == []
+    else:
+        assert calls == [([g.format(repo=repo) for g in guessed], "--no-cache" not in args)]
+
+
+def test_a_wrong_guess_is_dropped_for_the_parsed_options(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold, _ = run(repo, monkeypatch, cache=False)
+    prepare([repo], ScanOptions(jobs=1, max_bytes=10))  # guessed with other options
+    settings, read = run(repo, monkeypatch)
+    assert settings == cold and read
