@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from poolaudit.model import Provenance, Setting, Span, Value
+from poolaudit.sources.python_calls import LIBRARY_DEFAULTS
 from poolaudit.sources.python_code import Code
 from poolaudit.sources.python_scopes import Scope, dotted
 from poolaudit.sources.python_values import Evaluator, Val
@@ -165,13 +166,39 @@ class Module:
         environment: str | None = None,
         note: str | None = None,
     ) -> Setting | None:
-        """A setting whose value is the expression `value_node`, evaluated in `scope`."""
+        """A setting whose value is the expression `value_node`, evaluated in `scope`; none when
+        the value is the enclosing function's own parameter of the same name."""
+        if isinstance(value_node, ast.Name) and self._passes_through(value_node.id, key, framework, scope):
+            return None
         val = self.values.eval(value_node, scope)
         self.consumed.update(val.names)
         return self.out.emit(
             key=key, canonical=canonical, framework=framework, pool=pool, value_node=value_node,
             val=val, key_node=key_node, environment=environment, unit=unit, note=note,
         )
+
+    def _passes_through(self, name: str, key: str, framework: str, scope: Scope | None) -> bool:
+        """`create_pool(minsize=minsize)` in `def create_engine(minsize=1, ...)`: a function that
+        re-exports the pool's own parameter, with no default or the library's own default
+        (library wrappers; `{"CONN_MAX_AGE": conn_max_age}` in dj-database-url), writes no
+        choice: the value is chosen wherever the function is called.  A default of its own
+        (`def configure(conn_max_age=60)`) is a choice, reported as written."""
+        keyword = key.rsplit(".", 1)[-1].lower()
+        if name.lstrip("_").lower() != keyword:
+            return False
+        while scope is not None:
+            if name in scope.params:
+                default = scope.params[name]
+                if default is None:
+                    return True
+                if keyword not in LIBRARY_DEFAULTS.get(framework, {}):
+                    return False
+                ours, theirs = self.values.eval(default, scope.parent or scope).value, LIBRARY_DEFAULTS[framework][keyword]
+                return ours == theirs and isinstance(ours, bool) == isinstance(theirs, bool)
+            if name in scope.assigns:
+                return False
+            scope = scope.parent
+        return False
 
     def dict_items(self, node: ast.expr | None, scope: Scope) -> Items | None:
         """The literal items of a dict expression (a literal, `dict(k=v)`, or a name bound once
@@ -183,7 +210,7 @@ class Module:
         """(items, complete): `complete` is False when some `**part` could not be read.
         Names read this way count as consumed."""
         if isinstance(node, ast.Name):
-            bound = _bound_once(node.id, scope)
+            bound = bound_once(node.id, scope)
             if bound is None:
                 return None
             self.consumed.add(node.id)
@@ -209,7 +236,7 @@ class Module:
         return None
 
 
-def _bound_once(name: str, scope: Scope | None) -> ast.expr | None:
+def bound_once(name: str, scope: Scope | None) -> ast.expr | None:
     while scope is not None:
         if name in scope.assigns:
             nodes = scope.assigns[name]

@@ -7,7 +7,7 @@ import ast
 
 from poolaudit.sources import python_config
 from poolaudit.sources.python_calls import PoolCall, identify, is_sqlite
-from poolaudit.sources.python_emit import Module
+from poolaudit.sources.python_emit import Module, bound_once
 from poolaudit.sources.python_scopes import Scope, dotted
 
 
@@ -52,6 +52,10 @@ def _is_sqlite(m: Module, node: ast.Call, found: PoolCall, scope: Scope) -> bool
     url = _url_node(node, found)
     if url is None:
         return False
+    if isinstance(url, ast.Name):  # uri = f"sqlite:///{tmp}"; create_engine(uri)
+        url = bound_once(url.id, scope) or url
+    while isinstance(url, ast.BinOp) and isinstance(url.op, ast.Add):  # "sqlite:///" + path
+        url = url.left
     if isinstance(url, ast.JoinedStr):  # f"sqlite:///{path}"
         first = url.values[0] if url.values else None
         return isinstance(first, ast.Constant) and is_sqlite(str(first.value))
@@ -110,6 +114,8 @@ def _implicit(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: st
     default = found.default
     if default is None or not complete or default.keyword in present:
         return
+    if m.out.forced_environment == "test":
+        return  # a test's engine is never deployed: an unwritten default there is no setting
     if "poolclass:off" in present or "poolclass:unknown" in present:
         return  # no pool, or a pool class we cannot name
     value, note = default.value, default.note

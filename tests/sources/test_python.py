@@ -224,6 +224,18 @@ ENGINE_CASES = [
         [E(4, "size", "pool_size", "max_size", 8, origin=(3, "8"), column=41)],
         id="parameter-default",
     ),
+    pytest.param(
+        """
+        from sqlalchemy import create_engine
+
+        class Database:
+            def __init__(self, url, pool_size=20, max_overflow=10):
+                self.engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+        """,
+        # Its own default (20) is a choice; SQLAlchemy's own (max_overflow=10) re-exported is not.
+        [E(5, "pool_size", "pool_size", "max_size", 20, origin=(4, "20"), column=52)],
+        id="same-name-parameter-with-a-default-of-its-own",
+    ),
 ]
 
 

@@ -113,6 +113,35 @@ NOT_DATABASE_POOLS = [
         """,
         id="other-connectors",
     ),
+    pytest.param(
+        """
+        import aiomysql
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import QueuePool
+
+        async def create_pool_engine(minsize=1, maxsize=10, pool_recycle=-1, **kwargs):
+            return await aiomysql.create_pool(minsize=minsize, maxsize=maxsize, pool_recycle=pool_recycle, **kwargs)
+
+        class ChatHistory:
+            def __init__(self, url, *, pool_size: int = 5, max_overflow: int = 10, timeout: float = 30):
+                self.pool = QueuePool(self._connect, max_overflow=max_overflow, pool_size=pool_size, timeout=timeout)
+
+        def _convert_to_settings(conn_max_age, conn_health_checks):
+            return {"CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": conn_health_checks}
+        """,
+        id="library-wrapper-passes-its-own-parameters-through",
+    ),
+    pytest.param(
+        """
+        from sqlalchemy import create_engine
+
+        def test_empty(tmp_path):
+            uri = f"sqlite:///{tmp_path}/db"
+            engine = create_engine(uri)
+            other = create_engine("sqlite:///" + str(tmp_path), pool_size=1)
+        """,
+        id="sqlite-url-in-a-local-variable-or-concatenation",
+    ),
 ]
 
 
@@ -145,3 +174,20 @@ def test_redis_module_passes_prefilter_but_yields_nothing() -> None:
 )
 def test_prefilter_keeps_look_alikes_away_from_ast(text: str) -> None:
     assert not any(lit in text.encode() for lit in python.LITERALS)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("tests/io/test_sql.py", id="tests-folder"),
+        pytest.param("pkg/testing/requirements.py", id="testing-folder"),
+        pytest.param("app/conftest.py", id="conftest"),
+    ],
+)
+def test_no_implicit_default_in_test_code(path: str) -> None:
+    # A test's engine is never deployed: the library default nobody wrote is not a setting there
+    # (written test settings are still reported, marked test).
+    text = "from sqlalchemy import create_engine\n\ndef test_read(conn):\n    engine = create_engine(conn)\n"
+    assert python.extract(path, text).settings == []
+    written = python.extract(path, text.replace("(conn)", "(conn, pool_size=1)")).settings
+    assert [(s.key, s.value, s.environment) for s in written] == [("pool_size", 1, "test")]
