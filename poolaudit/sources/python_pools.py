@@ -24,7 +24,7 @@ def call(m: Module, node: ast.Call, scope: Scope, env: str | None, container: st
         return
     qualified = scope.qualify(name)
     found = identify(qualified)
-    if found is None:
+    if found is None or (found.family in ("engine", "engine_from_config") and _not_sqlalchemy(name, qualified, scope)):
         return
     pool = f"{qualified.rsplit('.', 1)[-1].replace('()', '')}@{node.lineno}"
     if found.family == "flask":
@@ -37,6 +37,26 @@ def call(m: Module, node: ast.Call, scope: Scope, env: str | None, container: st
         return  # no server: no pool worth auditing (test engines with StaticPool)
     present, complete = _arguments(m, node, found, scope, pool, env)
     _implicit(m, node, found, scope, pool, env, present, complete)
+
+
+# Words of a module that may hand out SQLAlchemy's create_engine (sqlalchemy, sqlmodel, gino,
+# a project's `db`/`database` module re-exporting it).
+_ENGINE_MODULE_WORDS = ("sql", "alchemy", "db", "database", "data", "postgres", "pg", "gino", "orm", "store", "persist")
+
+
+def _not_sqlalchemy(name: str, qualified: str, scope: Scope) -> bool:
+    """`create_engine` that is not SQLAlchemy's: defined in this module (aiomysql's own, a game
+    engine's), or imported from a package unrelated to databases (`from tts import create_engine`)."""
+    head = name.split(".", 1)[0]
+    if qualified == name:  # not imported: SQLAlchemy's unless this module defines the name itself
+        current: Scope | None = scope
+        while current is not None:
+            if head in current.assigns:
+                return None in current.assigns[head] and head not in current.imports
+            current = current.parent
+        return False
+    module = qualified.rsplit(".", 1)[0].lower()
+    return not any(word in module for word in _ENGINE_MODULE_WORDS)
 
 
 def _url_node(node: ast.Call, found: PoolCall) -> ast.expr | None:

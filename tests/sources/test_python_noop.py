@@ -142,6 +142,24 @@ NOT_DATABASE_POOLS = [
         """,
         id="sqlite-url-in-a-local-variable-or-concatenation",
     ),
+    pytest.param(
+        """
+        from .renderer import create_engine
+        from tts.backends import create_engine as create_voice
+        screen = create_engine(width=800, pool_size=4)
+        voice = create_voice("espeak")
+        """,
+        id="create-engine-of-another-package",
+    ),
+    pytest.param(
+        """
+        def create_engine(config):
+            return Engine(config)
+
+        engine = create_engine(CONFIG)
+        """,
+        id="create-engine-defined-in-the-module",
+    ),
 ]
 
 
@@ -191,3 +209,17 @@ def test_no_implicit_default_in_test_code(path: str) -> None:
     assert python.extract(path, text).settings == []
     written = python.extract(path, text.replace("(conn)", "(conn, pool_size=1)")).settings
     assert [(s.key, s.value, s.environment) for s in written] == [("pool_size", 1, "test")]
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        pytest.param("from sqlmodel import create_engine", id="sqlmodel"),
+        pytest.param("import sqlalchemy as sa\ncreate_engine = sa.create_engine", id="alias"),
+        pytest.param("from app.db.compat import create_engine", id="project-db-module"),
+        pytest.param("", id="not-imported"),
+    ],
+)
+def test_create_engine_of_sqlalchemy_and_its_re_exports_is_read(imports: str) -> None:
+    text = f"{imports}\nengine = create_engine(URL, pool_size=7)\n"
+    assert [(s.key, s.value) for s in python.extract("app/db.py", text).settings] == [("pool_size", 7)]
