@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from poolaudit.model import Finding, Provenance, Setting, Severity
-from poolaudit.rules._finding import anchor, assumed, defines_pool, make
+from poolaudit.rules._finding import anchor, assumed, dead, defines_pool, make
 
 if TYPE_CHECKING:
     from poolaudit.policy import Bounds
@@ -35,6 +35,8 @@ SCOPE = "pool"
 
 
 def _recycles(setting: Setting) -> bool:
+    if dead(setting):
+        return False  # ignored by the library (CONN_MAX_AGE inside Django's OPTIONS): recycles nothing
     if setting.provenance is Provenance.UNRESOLVED:
         return setting.canonical in ("recycle", "pre_ping")  # benefit of the doubt
     value = setting.value

@@ -111,6 +111,13 @@ FLAGGED = [
     pytest.param("PA106", [s(value=10), s("recycle", 0)], b(require_recycle=True), None, None, None, id="PA106-lifetime-infinite"),
     pytest.param("PA106", [s(value=10), s("pre_ping", False)], b(require_recycle=True), None, None, None, id="PA106-pre-ping-off"),
     pytest.param(
+        # Django ignores CONN_MAX_AGE inside OPTIONS (PA108 reports it): it recycles nothing.
+        "PA106",
+        [s(value=10), s("recycle", 600, key="DATABASES.default.OPTIONS.CONN_MAX_AGE", framework="django",
+                        note="ignored by Django inside OPTIONS: CONN_MAX_AGE belongs beside ENGINE")],
+        b(require_recycle=True), None, None, None, id="PA106-dead-conn-max-age",
+    ),
+    pytest.param(
         "PA107", [s("pool_class", False, raw="NullPool", key="create_engine.poolclass")], b(),
         "poolclass is NullPool: every checkout opens a new connection in production", None, None, id="PA107",
     ),
