@@ -136,8 +136,6 @@ def _implicit(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: st
         return
     if m.out.forced_environment == "test":
         return  # a test's engine is never deployed: an unwritten default there is no setting
-    if _from_the_caller(_url_node(node, found), scope):
-        return
     if "poolclass:off" in present or "poolclass:unknown" in present:
         return  # no pool, or a pool class we cannot name
     value, note = default.value, default.note
@@ -149,21 +147,3 @@ def _implicit(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: st
         value, note = val.value, "psycopg_pool default: max_size = min_size"
     m.out.emit_default(call=node, key=default.keyword, canonical=default.canonical, framework=found.framework,
                        pool=pool, value=value, note=note, environment=env)
-
-
-def _from_the_caller(url: ast.expr | None, scope: Scope) -> bool:
-    """The URL is whatever the caller hands in: a parameter without a default (`def read_sql(con):
-    create_engine(con)`) or the instance's attribute (`create_engine(self.connection_string)`).
-    Such a function builds engines for others (a library's API); its pool is not deployed here."""
-    if isinstance(url, ast.Attribute) and isinstance(url.value, ast.Name) and url.value.id in ("self", "cls"):
-        url = url.value
-    if not isinstance(url, ast.Name):
-        return False
-    current: Scope | None = scope
-    while current is not None:
-        if url.id in current.params:
-            return current.params[url.id] is None
-        if url.id in current.assigns:
-            return False
-        current = current.parent
-    return False

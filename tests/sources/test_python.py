@@ -392,23 +392,12 @@ def test_implicit_default_pool_size(text: str, insertion: Insertion) -> None:
         pytest.param('create_engine(URL, poolclass=choose_pool())', id="unknown-pool-class"),
         pytest.param('create_engine(URL, pool=my_pool)', id="prebuilt-pool"),
         pytest.param('engine_from_config(settings, prefix="sqlalchemy.")', id="config-from-ini"),
-        # An engine built for whatever URL a caller hands in (pandas read_sql, langchain stores):
-        # the library's API, not a deployed pool.
-        pytest.param('def read_sql(sql, con):\n    return create_engine(con)', id="url-from-the-caller"),
-        pytest.param('class Store:\n    def connect(self):\n        return create_engine(self.connection_string)',
-                     id="url-from-the-instance"),
     ],
 )
 def test_no_implicit_default(text: str) -> None:
     text = "from sqlalchemy import create_engine, engine_from_config\nfrom sqlalchemy.pool import NullPool, StaticPool\n" + text
     defaults = [s for s in python.extract("app/db.py", text).settings if s.provenance.value == "library-default"]
     assert defaults == []
-
-
-def test_implicit_default_kept_for_a_url_the_function_chooses() -> None:
-    text = 'from sqlalchemy import create_engine\ndef get_engine(url="postgresql://db/app"):\n    return create_engine(url)\n'
-    (setting,) = python.extract("app/db.py", text).settings
-    assert (setting.line, setting.key, setting.value, setting.provenance.value) == (3, "pool_size", 5, "library-default")
 
 
 def test_sqlite_url_constant_is_skipped_entirely() -> None:
