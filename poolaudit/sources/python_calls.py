@@ -143,23 +143,6 @@ def _is_wrapper(parts: list[str]) -> bool:
     return "engine" in names or any(word in catalog.DB_WORDS for word in names)
 
 
-# Each library's own default per keyword (lower case).  A wrapper whose parameter re-exports one
-# with this same default (`def create_engine(minsize=1, maxsize=10)` in aiomysql) writes no choice.
-_SQLALCHEMY_DEFAULTS: dict[str, Value] = {
-    "pool_size": 5, "max_overflow": 10, "pool_timeout": 30, "timeout": 30, "pool_recycle": -1, "recycle": -1,
-    "pool_pre_ping": False, "pre_ping": False,
-}
-LIBRARY_DEFAULTS: dict[str, dict[str, Value]] = {
-    "sqlalchemy": _SQLALCHEMY_DEFAULTS,
-    "flask-sqlalchemy": _SQLALCHEMY_DEFAULTS,
-    "aiopg": {"minsize": 1, "maxsize": 10, "pool_recycle": -1},
-    "asyncpg": {"min_size": 10, "max_size": 10, "max_inactive_connection_lifetime": 300},
-    "psycopg_pool": {"min_size": 4, "timeout": 30, "max_lifetime": 3600, "max_idle": 600},
-    "django": {"conn_max_age": 0, "conn_health_checks": False},
-    "pymongo": {"maxpoolsize": 100, "minpoolsize": 0},
-}
-
-
 def is_sqlite(text: str | None) -> bool:
     """A sqlite URL: no server, so no connection pool worth auditing."""
     return bool(text) and bool(SQLITE.match(text or ""))

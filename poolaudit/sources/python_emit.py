@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from poolaudit.model import Provenance, Setting, Span, Value
-from poolaudit.sources.python_calls import LIBRARY_DEFAULTS
 from poolaudit.sources.python_code import Code
 from poolaudit.sources.python_scopes import Scope, dotted
 from poolaudit.sources.python_values import Evaluator, Val
@@ -178,23 +177,16 @@ class Module:
         )
 
     def _passes_through(self, name: str, key: str, framework: str, scope: Scope | None) -> bool:
-        """`create_pool(minsize=minsize)` in `def create_engine(minsize=1, ...)`: a function that
-        re-exports the pool's own parameter, with no default or the library's own default
-        (library wrappers; `{"CONN_MAX_AGE": conn_max_age}` in dj-database-url), writes no
-        choice: the value is chosen wherever the function is called.  A default of its own
-        (`def configure(conn_max_age=60)`) is a choice, reported as written."""
-        keyword = key.rsplit(".", 1)[-1].lower()
-        if name.lstrip("_").lower() != keyword:
+        """`create_pool(minsize=minsize)` in `def create_pool_for(dsn, minsize)`: a function that
+        passes on its own parameter of the same name, with no default, writes no value: it is
+        chosen wherever the function is called (library wrappers, `{"CONN_MAX_AGE":
+        conn_max_age}` in dj-database-url).  A default (`def make_engine(url, pool_size=5)`) is
+        what runs when callers leave it out, the library's own value included: reported."""
+        if name.lstrip("_").lower() != key.rsplit(".", 1)[-1].lower():
             return False
         while scope is not None:
             if name in scope.params:
-                default = scope.params[name]
-                if default is None:
-                    return True
-                if keyword not in LIBRARY_DEFAULTS.get(framework, {}):
-                    return False
-                ours, theirs = self.values.eval(default, scope.parent or scope).value, LIBRARY_DEFAULTS[framework][keyword]
-                return ours == theirs and isinstance(ours, bool) == isinstance(theirs, bool)
+                return scope.params[name] is None
             if name in scope.assigns:
                 return False
             scope = scope.parent

@@ -232,8 +232,12 @@ ENGINE_CASES = [
             def __init__(self, url, pool_size=20, max_overflow=10):
                 self.engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         """,
-        # Its own default (20) is a choice; SQLAlchemy's own (max_overflow=10) re-exported is not.
-        [E(5, "pool_size", "pool_size", "max_size", 20, origin=(4, "20"), column=52)],
+        # The parameters' defaults are what runs when callers leave them out: both reported,
+        # SQLAlchemy's own value (max_overflow=10) written again included.
+        [
+            E(5, "pool_size", "pool_size", "max_size", 20, origin=(4, "20"), column=52),
+            E(5, "max_overflow", "max_overflow", "overflow", 10, origin=(4, "10"), column=76),
+        ],
         id="same-name-parameter-with-a-default-of-its-own",
     ),
 ]
@@ -400,6 +404,25 @@ def test_no_implicit_default(text: str) -> None:
     assert defaults == []
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("def get_engine(database_url: str):\n    return create_engine(database_url)\n", id="factory-function"),
+        pytest.param(
+            "class Database:\n    def __init__(self, url: str):\n        self.url = url\n\n"
+            "    def connect(self):\n        return create_engine(self.url)\n",
+            id="url-on-the-instance",
+        ),
+    ],
+)
+def test_a_service_engine_factory_runs_with_the_default_pool(body: str) -> None:
+    """However the URL reaches `create_engine`, an engine built without `pool_size` runs with
+    SQLAlchemy's 5: the outage pattern, written the way services write engine factories."""
+    text = "from sqlalchemy import create_engine\n\n\n" + body
+    (setting,) = [s for s in python.extract("app/db.py", text).settings if s.canonical == "max_size"]
+    assert (setting.key.rsplit(".", 1)[-1], setting.value, setting.provenance.value) == ("pool_size", 5, "library-default")
+
+
 def test_sqlite_url_constant_is_skipped_entirely() -> None:
     text = 'from sqlalchemy import create_engine\nTEST_URL = "sqlite:///:memory:"\ne = create_engine(TEST_URL, pool_size=1)\n'
     assert python.extract("app/db.py", text).settings == []
@@ -443,3 +466,17 @@ def test_symbols_for_constants() -> None:
     assert (overflow.value, overflow.env_var, text[overflow.span.start : overflow.span.end]) == (4, "DB_MAX_OVERFLOW", "4")
     timeout = symbols["DB_POOL_TIMEOUT"]
     assert (timeout.value, timeout.env_var, timeout.span) == (None, "DB_POOL_TIMEOUT", None)
+
+
+def test_a_parameter_default_equal_to_the_librarys_is_what_runs() -> None:
+    """`def make_engine(url, pool_size=5)` runs a pool of 5 wherever callers leave it out: the
+    same number as SQLAlchemy's default, written down, and as undersized."""
+    text = (
+        "from sqlalchemy import create_engine\n\n\n"
+        "def make_engine(url, pool_size=5):\n"
+        "    return create_engine(url, pool_size=pool_size)\n"
+    )
+    (setting,) = python.extract("app/db.py", text).settings
+    assert (setting.line, setting.key, setting.value, setting.provenance.value, setting.note) == (
+        5, "pool_size", 5, "literal", "default of parameter pool_size"
+    )

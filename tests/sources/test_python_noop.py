@@ -116,14 +116,13 @@ NOT_DATABASE_POOLS = [
     pytest.param(
         """
         import aiomysql
-        from sqlalchemy import create_engine
         from sqlalchemy.pool import QueuePool
 
-        async def create_pool_engine(minsize=1, maxsize=10, pool_recycle=-1, **kwargs):
+        async def create_pool_engine(minsize, maxsize, pool_recycle, **kwargs):
             return await aiomysql.create_pool(minsize=minsize, maxsize=maxsize, pool_recycle=pool_recycle, **kwargs)
 
         class ChatHistory:
-            def __init__(self, url, *, pool_size: int = 5, max_overflow: int = 10, timeout: float = 30):
+            def __init__(self, url, *, pool_size: int, max_overflow: int, timeout: float):
                 self.pool = QueuePool(self._connect, max_overflow=max_overflow, pool_size=pool_size, timeout=timeout)
 
         def _convert_to_settings(conn_max_age, conn_health_checks):
