@@ -120,6 +120,8 @@ def _field(m: Module, stmt: ast.stmt, container: str, kinds: dict[str, str], pre
     kind = kinds[container]
     if kind in MODEL_KINDS and models(annotation(stmt), kinds):
         return []  # `database: DatabaseSettings`: its fields are the settings, read below
+    if _collection(annotation(stmt) if isinstance(stmt, ast.AnnAssign) else None):
+        return []  # `pool_size: Tuple[int, int]`: a pooling window (image models), not connections
     default, alias = default_and_alias(value)
     env_var = (alias or prefix + name).upper() if kind == "settings" else None
     note = None
@@ -149,6 +151,30 @@ def _field(m: Module, stmt: ast.stmt, container: str, kinds: dict[str, str], pre
                 unit=info.unit, note=note,
             )
     return [symbol] if symbol is not None else []
+
+
+_COLLECTIONS = frozenset(
+    {"tuple", "list", "dict", "set", "frozenset", "sequence", "mapping", "iterable", "collection"}
+)
+
+
+def _collection(node: ast.expr | None) -> bool:
+    """An annotation naming a collection (`tuple[int, int]`, `Optional[List[int]]`, `"Tuple"`):
+    no pool size, timeout or flag is one."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return False
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # X | None
+        return _collection(node.left) or _collection(node.right)
+    if isinstance(node, ast.Subscript):
+        outer = dotted(node.value).rsplit(".", 1)[-1]
+        if outer in ("Optional", "Annotated"):
+            inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+            return _collection(inner)
+        node = node.value
+    return node is not None and dotted(node).rsplit(".", 1)[-1].lower() in _COLLECTIONS
 
 
 def _pool_name(env_var: str | None, name: str) -> catalog.KeyInfo | None:

@@ -159,6 +159,28 @@ NOT_DATABASE_POOLS = [
         """,
         id="create-engine-defined-in-the-module",
     ),
+    pytest.param(
+        """
+        from dataclasses import dataclass
+        from typing import Optional, Tuple
+
+        @dataclass
+        class PretrainedCfg:
+            pool_size: Optional[Tuple[int, ...]] = None
+            crop_pct: float = 0.875
+        """,
+        id="image-model-pooling-window-in-a-dataclass",
+    ),
+    pytest.param(
+        """
+        from pydantic_settings import BaseSettings
+
+        class Settings(BaseSettings):
+            pool_size: tuple[int, int] = (2, 2)
+            max_pool_size: "list[int] | None" = None
+        """,
+        id="collection-annotated-fields-of-settings",
+    ),
 ]
 
 
