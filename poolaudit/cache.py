@@ -19,6 +19,7 @@ import hashlib
 import os
 import pickle
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,24 +58,32 @@ class ScanCache:
         self.path = folder() / f"scan-{digest}.pickle"
         self.exists = self.path.is_file()
         self.stored = 0  # entries in the cache file as read
+        self._root = root
         self._modified: set[str] | None = None
         self._writer: int | None = None  # the process writing the file, until joined
-        # Which tracked files differ from the index (or are gone), asked while the caller
-        # lists files.  Without an answer nothing is taken from the cache or put into it.
+        # Which tracked files differ from the index (or are gone): without an answer nothing is
+        # taken from the cache or put into it.  With a cache to read, asked at once, while the
+        # caller lists files; else only by the process that writes the cache, off the way.
+        self._asking: subprocess.Popen[bytes] | None = self._ask() if self.exists else None
+        self._asked = self._asking is not None
+
+    def _ask(self) -> subprocess.Popen[bytes] | None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
         try:
-            self._asking: subprocess.Popen[bytes] | None = subprocess.Popen(
+            return subprocess.Popen(
                 # --relative: paths as `git ls-files` gives them when the root is a subfolder.
                 ["git", "diff-files", "--name-only", "--relative", "-z"],
-                cwd=root,
+                cwd=self._root,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 env=env,
             )
         except OSError:
-            self._asking = None
+            return None
 
     def modified(self) -> set[str] | None:
+        if not self._asked:
+            self._asking, self._asked = self._ask(), True
         if self._asking is not None:
             output, _ = self._asking.communicate()
             if self._asking.returncode == 0:
@@ -84,8 +93,10 @@ class ScanCache:
 
     def known(self, blobs: dict[str, str]) -> dict[str, tuple[Any, Any]]:
         """Past (extraction, skipped) of the files whose content is what it was."""
+        if not self.exists:
+            return {}
         modified = self.modified()
-        if not self.exists or modified is None:
+        if modified is None:
             return {}
         try:
             with open(self.path, "rb") as handle:
@@ -108,19 +119,24 @@ class ScanCache:
             discard(self._asking)
             self._asking = None
 
-    def save(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
-        """Replaces the stored results, in a forked process where there is fork: pickling a
-        monorepo's results takes ~0.1 s, which the check and the report need not wait for.
-        `join` waits for it."""
+    def save(self, entries_for: Callable[[set[str]], dict[str, tuple[str, Any, Any]]]) -> None:
+        """Replaces the stored results with `entries_for(modified files)`, in a forked process
+        where there is fork: asking git what changed and pickling a monorepo's results take
+        ~0.15 s, which the check and the report need not wait for.  `join` waits for it."""
         from poolaudit.forkmap import can_fork
 
+        def write() -> None:
+            modified = self.modified()
+            if modified is not None:
+                self._write(entries_for(modified))
+
         if not can_fork():
-            self._write(entries)
+            write()
             return
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; its work is seen through the file it writes
             try:
-                self._write(entries)
+                write()
             finally:
                 os._exit(0)
         self._writer = pid

@@ -119,24 +119,27 @@ def _remember(
     found: dict[str, FileResult],
     fresh: bool,
 ) -> None:
-    """Stores what each tracked, unmodified file holds (or that it holds nothing) for the next run."""
-    modified = cache.modified()
-    if modified is None:
+    """Stores what each tracked, unmodified file holds (or that it holds nothing) for the next
+    run; not when nothing was read and nothing known was dropped."""
+    if not fresh and len(known) == cache.stored:
         return
-    entries: dict[str, tuple[str, Any, Any]] = {}
-    for ref in refs:
-        rel = ref.rel
-        if rel not in blobs or rel in modified or rel in unsearched:
-            continue
-        if rel in known:
-            entries[rel] = (blobs[rel], *known[rel])
-            continue
-        file = found.get(rel)
-        if file is not None and file.skipped is not None and file.skipped.reason.startswith("unreadable"):
-            continue  # permissions can change while the content stays
-        entries[rel] = (blobs[rel], file.extraction if file else None, file.skipped if file else None)
-    if fresh or len(entries) != cache.stored:
-        cache.save(entries)
+
+    def entries(modified: set[str]) -> dict[str, tuple[str, Any, Any]]:
+        kept: dict[str, tuple[str, Any, Any]] = {}
+        for ref in refs:
+            rel = ref.rel
+            if rel not in blobs or rel in modified or rel in unsearched:
+                continue
+            if rel in known:
+                kept[rel] = (blobs[rel], *known[rel])
+                continue
+            file = found.get(rel)
+            if file is not None and file.skipped is not None and file.skipped.reason.startswith("unreadable"):
+                continue  # permissions can change while the content stays
+            kept[rel] = (blobs[rel], file.extraction if file else None, file.skipped if file else None)
+        return kept
+
+    cache.save(entries)
 
 
 def _trim(file: FileResult) -> FileResult:
