@@ -9,8 +9,8 @@ files are always read.
 The cache lives in the user's cache folder (`$POOLAUDIT_CACHE_DIR`, else
 `$XDG_CACHE_HOME/poolaudit`, else `~/.cache/poolaudit`), one file per scanned root, never in
 the checkout.  Its name covers everything else a result depends on: the root, the poolaudit
-code (every module's size and modification time, so an upgrade or an edit starts afresh) and
-the scan options.  A cache that cannot be read or written is ignored: it only ever saves time.
+code (every module's size and modification time, so an upgrade or an edit starts afresh), the
+Python that parses, and the scan options.  A cache that cannot be read or written is ignored: it only ever saves time.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import hashlib
 import os
 import pickle
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,8 @@ class ScanCache:
     file that holds nothing."""
 
     def __init__(self, root: Path, options_key: str) -> None:
-        key = "\n".join([str(_FORMAT), poolaudit.__version__, os.path.realpath(root), options_key, _code_stamp()])
+        parts = [str(_FORMAT), poolaudit.__version__, sys.version, os.path.realpath(root), options_key, _code_stamp()]
+        key = "\n".join(parts)
         digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
         self.path = folder() / f"scan-{digest}.pickle"
         self.exists = self.path.is_file()
