@@ -42,6 +42,8 @@ _PGBOUNCER = {
 _PAIR = re.compile(r"([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']+)")
 _INLINE_COMMENT = re.compile(r"\s+[;#].*$")
 _REFERENCE = re.compile(r"%\(([^)]+)\)s")
+_SECTION = re.compile(r"^[ \t]*\[[^\]\n]+\]", re.M)
+_OURS = re.compile(r"^[ \t]*sqlalchemy\.", re.M | re.I)
 _TRUTHY_NOTE = (
     "engine_from_config passes pool_pre_ping as a string, and any non-empty string is true"
 )
@@ -49,8 +51,13 @@ _TRUTHY_NOTE = (
 
 def extract(path: str, text: str) -> Extraction:
     name = path.rsplit("/", 1)[-1].lower()
-    # `.cfg` files are often not INI at all (haproxy, buildout): only `.ini` must parse.
-    parsed = scan(path, text, strict=name.endswith(".ini"))
+    # `.cfg` files are often not INI at all (haproxy, buildout), and neither is an `.ini`
+    # without a single `[section]` (Jetty's `start.ini`: `jetty.threadPool.maxThreads=200`).
+    # Such a file is malformed config of ours only when it holds keys this source reads.
+    strict = name.endswith(".ini") and (
+        _SECTION.search(text) is not None or "pgbouncer" in name or _OURS.search(text) is not None
+    )
+    parsed = scan(path, text, strict=strict)
     found = Extraction(suppressions=parsed.suppressions)
     lines = LineIndex(text)
     stem = name.rsplit(".", 1)[0]

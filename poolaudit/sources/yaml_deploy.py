@@ -24,6 +24,26 @@ _NO_PODS = {
 }
 _SERVICE_KEYS = {"image", "build", "environment", "command", "ports", "depends_on", "env_file"}
 
+# Images of database and cache servers (the repository's last part): their environment sets
+# the server (`POSTGRES_MAX_CONNECTIONS`, `MYSQL_MAX_CONNECTIONS`), not a client's pool.
+# PgBouncer's images are not among them: their pool variables are PgBouncer's pool.
+_SERVER_IMAGES = frozenset(
+    {
+        "postgres", "postgresql", "postgis", "timescaledb", "timescaledb-ha", "mysql", "mysql-server",
+        "mariadb", "percona", "percona-server", "mongo", "mongodb", "mongodb-community-server", "redis",
+        "redis-stack", "redis-stack-server", "valkey", "keydb", "memcached", "cockroach", "clickhouse-server",
+        "cassandra", "scylla", "elasticsearch", "opensearch", "rabbitmq", "kafka", "zookeeper", "neo4j",
+        "couchdb", "influxdb", "oracle-xe", "oracle-free", "mssql-server",
+    }
+)
+
+
+def _server(holder: tree.Node) -> bool:
+    """Whether a compose service or a container runs a database (or cache) server image."""
+    image = (tree.scalar(tree.get(holder, "image")) or "").strip().lower()
+    repository = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0]
+    return repository in _SERVER_IMAGES or "/mssql/" in image
+
 
 def is_compose(doc: tree.Node) -> bool:
     services = tree.get(doc, "services")
@@ -49,6 +69,7 @@ def compose(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
         return
     for service in tree.pairs(services):
         name = service.key.value
+        server = _server(service.value)
         environment = tree.get(service.value, "environment")
         prefix = f"services.{name}.environment"
         pool = f"services.{name}"
@@ -58,7 +79,7 @@ def compose(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                     var = pair.key.value
                     entry(
                         path, text, out, var, pair.value, None, bare_span(text, pair.value),
-                        key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool,
+                        key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool, server=server,
                     )
         elif isinstance(environment, tree.SequenceNode):
             for item in environment.value:
@@ -69,7 +90,7 @@ def compose(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                     var, value, bare = assignment
                     entry(
                         path, text, out, var, item, value, bare,
-                        key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool,
+                        key=f"{prefix}.{var}", framework="compose", syntax="shell", pool=pool, server=server,
                     )
 
 
@@ -112,6 +133,7 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
     if kind in _NO_PODS:
         return
     for segments, container in _containers(doc):
+        server = _server(container)
         env = tree.get(container, "env")
         if not isinstance(env, tree.SequenceNode):
             continue
@@ -122,7 +144,7 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                 key = f"{tree.join(segments)}.env[name={var}].value"
                 entry(
                     path, text, out, var, value_node, None, bare_span(text, value_node),
-                    key=key, framework="k8s", syntax="k8s", pool=pool,
+                    key=key, framework="k8s", syntax="k8s", pool=pool, server=server,
                 )
 
 

@@ -32,12 +32,15 @@ def entry(
     pool: str = "",
     environment: str = "any",
     note: str | None = None,
+    server: bool = False,
 ) -> None:
     """One variable `name`, its value written at text[value] (within `node`; None: the whole
-    node), text[bare] being that value without quotes."""
+    node), text[bare] being that value without quotes.  `server`: the variable configures a
+    database server's container (`POSTGRES_MAX_CONNECTIONS` of `image: postgres`), so it
+    defines a value but is no client pool setting."""
     if not NAME.fullmatch(name):
         return
-    if bare is not None or value is None:  # `SPRING_APPLICATION_JSON: '{"spring": ...}'`
+    if not server and (bare is not None or value is None):  # `SPRING_APPLICATION_JSON: '{"spring": ...}'`
         body = text[bare[0] : bare[1]] if bare is not None else node.value
         if env_json.holds_json(name, body):
             out.settings.extend(env_json.settings(
@@ -52,6 +55,8 @@ def entry(
     # Values of env vars are strings: the resolver takes the number as the consumer will read it.
     raw = interpret(text, start, end, info.canonical if info else "max_size", None, syntax)
     _define(path, text, out, name, where, bare, raw, environment)
+    if server:
+        return
     if info is not None:
         written = raw
         if info.unit is not None:

@@ -410,3 +410,10 @@ def test_suppressions() -> None:
 def test_prefilter_admits_every_spelling() -> None:
     for param in SPELLINGS:
         assert any(literal in param.values[0].encode() for literal in ini.LITERALS), param.id
+
+
+def test_an_ini_file_without_sections_that_holds_nothing_of_ours_is_not_an_error() -> None:
+    """Jetty's `start.ini`/`jetty.ini` are `key=value` lists with no `[section]`: not INI as
+    configparser reads it, and nothing this source reads (a thread pool, not connections)."""
+    text = "--module=http\njetty.threadPool.maxThreads=200\njetty.threadPool.idleTimeout=60000\n"
+    assert ini.extract("jetty-base/start.d/jetty.ini", text).settings == []

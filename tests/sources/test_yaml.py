@@ -146,6 +146,20 @@ NEVER = [
     pytest.param("config/app.yaml", "- database\n- pool_size\n", id="top-level-list"),
     pytest.param("config/app.yaml", "just a string\n", id="top-level-scalar"),
     pytest.param("config/app.yaml", "", id="empty"),
+    # A database server's own container: its variables configure the server, not a client pool.
+    pytest.param(
+        "docker-compose.yml",
+        "services:\n  db:\n    image: postgres:16-alpine\n    environment:\n      POSTGRES_MAX_CONNECTIONS: \"200\"\n"
+        "  cache:\n    image: docker.io/bitnami/redis:7.2\n    environment:\n      - REDIS_MAX_CONNECTIONS=5000\n",
+        id="compose-database-server-images",
+    ),
+    pytest.param(
+        "deploy/postgres.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: pg\nspec:\n  template:\n    spec:\n      containers:\n"
+        "        - name: pg\n          image: bitnami/postgresql:15\n          env:\n            - name: POSTGRESQL_MAX_CONNECTIONS\n"
+        "              value: \"300\"\n",
+        id="k8s-database-server-container",
+    ),
 ]
 
 
@@ -375,3 +389,20 @@ def test_any_document_yields_settings_whose_spans_are_their_text(
         if s.origin is not None:
             bare = text[s.origin.span.start : s.origin.span.end]
             assert bare and bare == bare.strip() and "\n" not in bare
+
+
+def test_server_images_do_not_hide_the_app_or_pgbouncer_next_to_them() -> None:
+    """Beside a postgres container, the app's pool variables and PgBouncer's pool still count."""
+    text = (
+        "services:\n"
+        "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_MAX_CONNECTIONS: \"200\"\n"
+        "  pgbouncer:\n    image: bitnami/pgbouncer:1.22\n    environment:\n      PGBOUNCER_DEFAULT_POOL_SIZE: \"20\"\n"
+        "  api:\n    image: registry.example.com/shop/api:1.4\n    environment:\n      DB_POOL_SIZE: \"5\"\n"
+    )
+    found = source.extract("docker-compose.yml", text)
+    assert [(s.key, s.framework, s.value) for s in found.settings] == [
+        ("services.pgbouncer.environment.PGBOUNCER_DEFAULT_POOL_SIZE", "pgbouncer", 20),
+        ("services.api.environment.DB_POOL_SIZE", "compose", 5),
+    ]
+    # The server's variable still defines a value (for the resolver), it is just not a pool.
+    assert "POSTGRES_MAX_CONNECTIONS" in {d.name for d in found.env}
