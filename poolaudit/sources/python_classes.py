@@ -132,7 +132,8 @@ def _field(m: Module, stmt: ast.stmt, container: str, kinds: dict[str, str], pre
         env_var = nested[0]
     elif nested:
         note = f"set by {' or '.join(nested)}"  # one class under two fields: which one is not known here
-    if default is None:
+    if default is None or (env_var is None and isinstance(default, ast.Constant) and default.value is None):
+        # No value (or `= None`) and no variable to set one: nothing is written here.
         if env_var is None or not isinstance(stmt, ast.AnnAssign) or value is not None:
             return []
         val = Val(Provenance.UNRESOLVED, note=f"{container}.{name} has no default")

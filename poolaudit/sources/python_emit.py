@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from poolaudit.model import Provenance, Setting, Span, Value
+from poolaudit.sources._values import parse_scalar
 from poolaudit.sources.python_code import Code
 from poolaudit.sources.python_scopes import Scope, dotted
 from poolaudit.sources.python_values import Evaluator, Val
@@ -166,10 +167,15 @@ class Module:
         note: str | None = None,
     ) -> Setting | None:
         """A setting whose value is the expression `value_node`, evaluated in `scope`; none when
-        the value is the enclosing function's own parameter of the same name."""
+        the value is the enclosing function's own parameter of the same name, or cannot be a
+        number at all (a key table: `{"pool_size": ("max_size", "conns")}`)."""
         if isinstance(value_node, ast.Name) and self._passes_through(value_node.id, key, framework, scope):
             return None
+        if _never_a_value(value_node):
+            return None
         val = self.values.eval(value_node, scope)
+        if not val.known and _constructed(value_node):
+            return None  # `{"pool_size": KeyInfo("max_size")}`: an object, not a number
         self.consumed.update(val.names)
         return self.out.emit(
             key=key, canonical=canonical, framework=framework, pool=pool, value_node=value_node,
@@ -226,6 +232,27 @@ class Module:
         if isinstance(node, ast.Call) and dotted(node.func) == "dict" and not node.args:
             return [(k.arg, k, k.value) for k in node.keywords if k.arg], all(k.arg for k in node.keywords)
         return None
+
+
+def _never_a_value(node: ast.expr) -> bool:
+    """Expressions no pool size, timeout or flag is written as: a collection of several items
+    (one item is a trailing comma's tuple, `DB_POOL_SIZE = 100,`: reported as the bug it is),
+    or a string that reads as no number, duration or flag (`"max_size"`)."""
+    if isinstance(node, ast.Tuple):
+        return len(node.elts) != 1
+    if isinstance(node, (ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.Lambda)):
+        return True
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return len(node.value) < 32 and parse_scalar(node.value) is None and node.value.isidentifier()
+    return False
+
+
+def _constructed(node: ast.expr) -> bool:
+    """A call of a class (`KeyInfo(...)`, `Path(...)`): CamelCase callee."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = dotted(node.func).rsplit(".", 1)[-1]
+    return name[:1].isupper() and any(c.islower() for c in name)
 
 
 def bound_once(name: str, scope: Scope | None) -> ast.expr | None:

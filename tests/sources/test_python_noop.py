@@ -181,6 +181,27 @@ NOT_DATABASE_POOLS = [
         """,
         id="collection-annotated-fields-of-settings",
     ),
+    pytest.param(
+        """
+        # A table of key names (a linter's, a config loader's): names and objects, no values.
+        ENGINE_KEYS = {
+            "pool_size": ("max_size", "connections"),
+            "pool_timeout": "acquire_timeout",
+            "pool_recycle": KeyInfo("recycle", "s"),
+            "max_overflow": ["overflow"],
+        }
+        """,
+        id="key-table-of-names-and-objects",
+    ),
+    pytest.param(
+        """
+        from pydantic import BaseModel
+
+        class DatabaseLimits(BaseModel):
+            max_db_connections: int | None = None
+        """,
+        id="model-field-defaulting-to-none",
+    ),
 ]
 
 
