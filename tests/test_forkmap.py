@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -12,10 +13,26 @@ pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
 
 
 def test_results_come_back_in_item_order_without_the_empty_ones() -> None:
+    def func(n: int) -> tuple[int, int] | None:
+        time.sleep(0.0002)  # long enough that both processes get chunks
+        return None if n % 3 == 0 else (n, os.getpid())
+
     items = list(range(1000))
-    out = fork_map(lambda n: None if n % 3 == 0 else (n, os.getpid()), items, jobs=2)
+    out = fork_map(func, items, jobs=2)
     assert [n for n, _ in out] == [n for n in items if n % 3]
     assert len({pid for _, pid in out}) == 2  # this process and one child did the work
+
+
+def test_a_slower_process_takes_fewer_chunks() -> None:
+    parent = os.getpid()
+
+    def func(n: int) -> int:
+        time.sleep(0.002 if os.getpid() != parent else 0.0002)  # the child runs 10x slower
+        return os.getpid()
+
+    out = fork_map(func, list(range(800)), jobs=2)
+    assert len(out) == 800
+    assert out.count(parent) > 600  # work went where it was done fastest
 
 
 def test_a_child_that_dies_costs_only_time() -> None:
