@@ -177,15 +177,22 @@ def _without_framework(args: list[str]) -> int | None:
     return audit([Path(name) for name in names] or None)
 
 
+_FILE_OPTIONS = frozenset({"--policy", "--output", "-o", "--baseline", "--write-baseline"})
+
+
 def _guess_folders(args: list[str]) -> None:
     """Before typer and pydantic import (~0.1 s), start git on the folders an `audit` command
     line names, so a monorepo's listing and search run meanwhile.  A guess, used only if the
     parsed command agrees (`audit.prepare`): no option of `audit` takes a folder, so the
-    arguments that are folders are its paths; with files among them (a hook, a policy file)
-    or options that change what a scan reads, nothing is guessed."""
+    arguments that are folders are its paths, once the files its file options name are set
+    aside; with other files among them (a hook's) or options that change what a scan reads,
+    nothing is guessed."""
     if not args or args[0] != "audit" or any(a.startswith("--max-file-size") for a in args):
         return
-    given = [a for a in args[1:] if not a.startswith("-") and os.path.exists(a)]
+    given = [
+        a for i, a in enumerate(args[1:], 1)
+        if not a.startswith("-") and args[i - 1] not in _FILE_OPTIONS and os.path.exists(a)
+    ]
     if any(not os.path.isdir(a) for a in given):
         return
     from poolaudit.audit import prepare

@@ -177,8 +177,10 @@ def test_a_subfolder_scan_sees_its_edited_files(repo: Path, monkeypatch: pytest.
         (["audit", "--format", "json", "{repo}"], ["{repo}"]),
         (["audit", "--no-cache", "{repo}", "{repo}/orders"], ["{repo}", "{repo}/orders"]),
         (["audit", "--format", "json"], ["."]),
-        # a file among the arguments (a hook's files, a policy): no guess
-        (["audit", "--policy", "{repo}/Gemfile", "{repo}"], None),
+        # the files that file options name are set aside
+        (["audit", "--policy", "{repo}/Gemfile", "--output", "{repo}/Gemfile", "{repo}"], ["{repo}"]),
+        # a file among the paths (a hook's files): no guess
+        (["audit", "{repo}/Gemfile", "{repo}"], None),
         (["audit", "{repo}/config/database.yml"], None),
         (["audit", "--max-file-size", "1", "{repo}"], None),
         (["fix", "{repo}"], None),
