@@ -86,14 +86,17 @@ def _git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 
 
-def start_listing(root: Path) -> subprocess.Popen[bytes] | None:
+def start_listing(root: Path, within: list[str] | None = None) -> subprocess.Popen[bytes] | None:
     """Asks git for the files of a root in a work tree (`discover` reads the answer), so that
-    git can list them while Python does other things."""
+    git can list them while Python does other things; `within`: only these folders."""
     if git_toplevel(root) is None:
         return None
+    command = ["git", "--literal-pathspecs", "ls-files", "-z", "-v", "-s", "--cached", "--others", "--exclude-standard"]
+    if within:
+        command += ["--", *within]
     try:
         return subprocess.Popen(
-            ["git", "ls-files", "-z", "-v", "-s", "--cached", "--others", "--exclude-standard"],
+            command,
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -82,8 +83,13 @@ def gather(
     content is unchanged, else read (git grep ruling out most files unread).  With `only`
     (a hook's files), those files and the rest of their services."""
     cache = asked.cache
+    listing = asked.listing
+    if only is not None and listing is None:
+        # A hook's files: only their services' folders are listed, not a whole monorepo.
+        folders = sorted({ServiceMap(root).folder(rel) for rel in only})
+        listing = start_listing(root, folders if "" not in folders else None)
     try:
-        refs, manifests, from_git, unsearched, blobs = discover(root, asked.listing)
+        refs, manifests, from_git, unsearched, blobs = discover(root, listing)
         candidates = asked.grep.collect() if asked.grep is not None else None  # reaps the processes
         candidates = candidates if from_git else None
         known = cache.known(blobs) if cache is not None else {}
@@ -95,6 +101,8 @@ def gather(
     refs = [ref for ref in refs if not excluded(ref.rel)]
     if only is not None:
         refs = _context(refs, services, only)
+        if from_git and len(refs) >= LARGE_CONTEXT:
+            cache, known, candidates = _large_context(root, refs, blobs, options)
     fresh = [ref for ref in refs if ref.rel not in known]
     found = {file.ref.rel: file for file in scan(fresh, options, candidates, unsearched, progress, _trim)}
     files = []
@@ -108,6 +116,27 @@ def gather(
     if cache is not None:
         _remember(cache, refs, blobs, unsearched, known, found, bool(fresh))
     return Gathered(refs, manifests, services, files, cache)
+
+
+LARGE_CONTEXT = 400  # a hook's services holding more files than this get the cache and git grep
+
+
+def _large_context(
+    root: Path, refs: list[FileRef], blobs: dict[str, str], options: ScanOptions
+) -> tuple[ScanCache | None, dict[str, tuple[Any, Any]], dict[str, set[str]] | None]:
+    """A hook's files in a large service (a monolith under one `pyproject.toml`): what the
+    cache knows is not read again, and git grep rules out the rest before Python reads it."""
+    from poolaudit.cache import ScanCache
+
+    cache = ScanCache(root, options.key()) if options.cache else None
+    known = cache.known(blobs) if cache is not None else {}
+    fresh: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        if ref.rel not in known:
+            fresh[ref.kind].append(ref.rel)
+    large = sum(map(len, fresh.values())) >= LARGE_CONTEXT
+    candidates = GitGrep(root, fresh).collect() if options.prefilter and large else None
+    return cache, known, candidates
 
 
 def _remember(
@@ -125,13 +154,12 @@ def _remember(
         return
 
     def entries(modified: set[str]) -> dict[str, tuple[str, Any, Any]]:
-        kept: dict[str, tuple[str, Any, Any]] = {}
+        # Everything still true is kept, files outside `refs` included (a hook reads a few
+        # services; the policy may exclude some files today and not tomorrow).
+        kept = {rel: (blobs[rel], *known[rel]) for rel in known if rel not in modified}
         for ref in refs:
             rel = ref.rel
-            if rel not in blobs or rel in modified or rel in unsearched:
-                continue
-            if rel in known:
-                kept[rel] = (blobs[rel], *known[rel])
+            if rel in kept or rel not in blobs or rel in modified or rel in unsearched:
                 continue
             file = found.get(rel)
             if file is not None and file.skipped is not None and file.skipped.reason.startswith("unreadable"):

@@ -55,20 +55,29 @@ def may_hold(kind: str, data: bytes) -> bool:
 
 class GitGrep:
     """`git grep` for each group of file kinds, started at once so that they run while the
-    caller lists files; tracked files only (searching untracked ones would walk the tree again)."""
+    caller lists files; tracked files only (searching untracked ones would walk the tree again).
+    `only`: search just these files (kind -> paths), e.g. the services a hook's files belong to."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, only: dict[str, list[str]] | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
         self._running: list[tuple[tuple[str, ...], subprocess.Popen[bytes]]] = []
         try:
             for group in _GROUPS:
+                if only is not None:
+                    specs = [path for kind in group for path in only.get(kind, ())]
+                    if not specs:
+                        continue  # nothing of these kinds to search
+                else:
+                    specs = [spec for kind in group for spec in _PATHSPECS[kind]]
                 # The exact literals, case and all: git matches many fixed strings at once,
                 # and they are more selective than the lowered needles Python falls back to.
                 literals = sorted({lit for kind in group for lit in sources.get(kind).LITERALS})
-                command = ["git", "grep", "-l", "-z", "-F"]
+                # File names as given, not as globs: `[` or `*` in a name means itself.
+                command = ["git", "--literal-pathspecs"] if only is not None else ["git"]
+                command += ["grep", "-l", "-z", "-F"]
                 for literal in literals:
                     command += ["-e", literal.decode("utf-8", "surrogateescape")]
-                command += ["--", *(spec for kind in group for spec in _PATHSPECS[kind])]
+                command += ["--", *specs]
                 proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
                 self._running.append((group, proc))
         except OSError:

@@ -159,6 +159,40 @@ def test_hook_mode_reports_only_named_files_but_reads_the_service(tmp_path: Path
     assert [(f.code, f.path) for f in result.findings] == [("PA101", "app/db.py")]
 
 
+def test_a_hook_in_a_monorepo_lists_only_its_services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git lists the named files' service folders, not the whole monorepo, and the values
+    resolve from the service's own env files as before."""
+    from poolaudit import discover as discover_module
+
+    _write(
+        tmp_path,
+        {
+            "services/orders/pom.xml": "<project/>\n",
+            "services/orders/src/main/resources/application.yml": (
+                "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: ${DB_POOL_SIZE:20}\n"
+            ),
+            "services/orders/.env.production": "DB_POOL_SIZE=4\n",
+            "services/billing/pyproject.toml": '[project]\nname = "billing"\n',
+            "services/billing/.env.production": "DB_POOL_SIZE=50\n",
+        },
+    )
+    _git_init(tmp_path)
+    asked: list[object] = []
+    original = discover_module.start_listing
+
+    def spy(root: Path, within: list[str] | None = None):  # type: ignore[no-untyped-def]
+        asked.append(within)
+        return original(root, within)
+
+    monkeypatch.setattr("poolaudit.gather.start_listing", spy)
+    named = tmp_path / "services/orders/src/main/resources/application.yml"
+    result = audit([named], _policy(tmp_path))
+    assert asked == [["services/orders"]]
+    assert [(s.path, s.value, s.env_file) for s in result.settings] == [
+        ("services/orders/src/main/resources/application.yml", 4, "services/orders/.env.production")
+    ]
+
+
 def test_files_of_unrelated_kinds_cost_nothing(tmp_path: Path) -> None:
     _write(tmp_path, {"README.md": "DB_POOL_SIZE=1\n"})
     result = audit([tmp_path / "README.md"], _policy(tmp_path))

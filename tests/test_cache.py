@@ -207,3 +207,43 @@ def test_a_wrong_guess_is_dropped_for_the_parsed_options(repo: Path, monkeypatch
     prepare([repo], ScanOptions(jobs=1, max_bytes=10))  # guessed with other options
     settings, read = run(repo, monkeypatch)
     assert settings == cold and read
+
+
+def test_a_hook_in_a_large_service_uses_git_grep_and_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A monolith under one pyproject.toml: a hook's file has the whole repository as its
+    service.  git grep rules out the modules that name no pool before Python reads them, and
+    a second run reads nothing that did not change."""
+    root = tmp_path / "monolith"
+    (root / "app" / "views").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "monolith"\n')
+    for n in range(450):
+        (root / "app" / "views" / f"view_{n}.py").write_text(f"def view_{n}(request):\n    return {n}\n")
+    (root / "app" / "db.py").write_text(
+        "import os\nfrom sqlalchemy import create_engine\n\n"
+        'engine = create_engine(os.environ["DATABASE_URL"], pool_size=int(os.getenv("DB_POOL_SIZE", "20")), pool_timeout=10)\n'
+    )
+    (root / ".env.production").write_text("DB_POOL_SIZE=3\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial")
+
+    def hook(named: str) -> tuple[list[tuple[str, int, object]], list[str]]:
+        read: list[str] = []
+        original = scan_module.scan_one
+
+        def counting(ref, opts):  # type: ignore[no-untyped-def]
+            read.append(ref.rel)
+            return original(ref, opts)
+
+        monkeypatch.setattr(scan_module, "scan_one", counting)
+        result = audit([root / named], load(None, root), ScanOptions(jobs=1))
+        monkeypatch.setattr(scan_module, "scan_one", original)
+        return sorted((s.path, s.line, s.value) for s in result.settings), sorted(read)
+
+    settings, read = hook("app/db.py")
+    assert [(path, value) for path, _, value in settings if path == "app/db.py"][0] == ("app/db.py", 3)
+    assert "app/db.py" in read and ".env.production" in read
+    assert not any(path.startswith("app/views/") for path in read)  # ruled out by git grep
+    again, read = hook("app/db.py")
+    assert again == settings
+    assert read == []  # everything unchanged: from the cache
