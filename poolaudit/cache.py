@@ -20,6 +20,8 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -153,8 +155,6 @@ class ScanCache:
 
     def _write(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
         """Atomically: a concurrent run reads the old file or the new one, whole."""
-        import tempfile
-
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-", suffix=".tmp")
@@ -172,8 +172,6 @@ class ScanCache:
 
 def _prune(where: Path) -> None:
     """Forgets roots not scanned for a month (checkouts deleted, temporary clones)."""
-    import time
-
     month_ago = time.time() - 30 * 24 * 3600
     for entry in os.scandir(where):
         if entry.name.startswith(("scan-", ".scan-")) and entry.stat().st_mtime < month_ago:

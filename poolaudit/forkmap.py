@@ -34,7 +34,12 @@ _MAX_CHUNKS = 8192  # all chunk numbers must fit in a pipe's buffer (64 KiB) bef
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and sys.platform != "win32"
+    """fork where it exists, and only while this process runs one thread: a child forked beside
+    other threads can inherit a lock one of them held (an import, a logger) and hang on it."""
+    if not hasattr(os, "fork") or sys.platform == "win32":
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
 
 
 def fork_map(

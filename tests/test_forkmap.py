@@ -65,3 +65,20 @@ def test_progress_reaches_the_total() -> None:
 
 def test_one_job_runs_here() -> None:
     assert fork_map(lambda n: os.getpid(), [1, 2, 3], jobs=1) == [os.getpid()] * 3
+
+
+def test_no_fork_beside_other_threads() -> None:
+    """A child forked while another thread holds a lock (an import, a logger) could hang on
+    it: with a second thread running, the map runs here."""
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not can_fork()
+        assert fork_map(lambda n: os.getpid(), list(range(100)), jobs=2) == [os.getpid()] * 100
+    finally:
+        release.set()
+        other.join()
+    assert can_fork()
