@@ -12,7 +12,7 @@ import re
 from poolaudit import catalog
 from poolaudit.model import Provenance
 from poolaudit.sources.python_calls import ENGINE_KEYWORDS, QUEUEPOOL_KEYWORDS, Keywords, no_pool_class
-from poolaudit.sources.python_django import DJANGO_KEYS, django, sqlite_alias
+from poolaudit.sources.python_django import DJANGO_KEYS, django, misplaced_in_options, sqlite_alias
 from poolaudit.sources.python_emit import Module
 from poolaudit.sources.python_scopes import Scope, dotted
 from poolaudit.sources.python_values import Val
@@ -120,16 +120,20 @@ def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | Non
     """Keys that mean something wherever the dict is: config names, `sqlalchemy.`-prefixed
     engine options, Tortoise connection credentials."""
     engine = None
+    inside_options = id(node) in m.options_dicts
     for key, value in zip(node.keys, node.values):
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
             continue
         name = key.value
+        if name == "OPTIONS" and isinstance(value, ast.Dict):
+            m.options_dicts.add(id(value))  # visited after this dict: its Django keys are dead there
         if name in CONFIG_NAMES:
             config_name(m, name, key, value, scope, environment, container)
         elif name in DJANGO_KEYS and not sqlite_alias(node):  # an alias built elsewhere: `return {...}`
             canonical, unit = DJANGO_KEYS[name]
+            note = misplaced_in_options(name) if inside_options else None
             m.keyword(key=name, canonical=canonical, unit=unit, framework="django", pool="django", value_node=value,
-                      scope=scope, key_node=key, environment=environment)
+                      scope=scope, key_node=key, environment=environment, note=note)
         elif (match := _PREFIXED.fullmatch(name)) is not None:
             canonical, unit = ENGINE_KEYWORDS[match.group(2)]
             m.keyword(key=name, canonical=canonical, unit=unit, framework="sqlalchemy", pool=match.group(1).rstrip("."),

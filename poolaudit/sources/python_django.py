@@ -60,6 +60,11 @@ def django(m: Module, path: list[str], key_node: ast.AST, value: ast.expr, scope
                   scope=scope, key_node=key_node, environment=environment)
 
 
+def misplaced_in_options(name: str) -> str:
+    """The dead-setting note of a Django key (`CONN_MAX_AGE`) written inside `OPTIONS`."""
+    return f"ignored inside OPTIONS (they go to the driver): Django reads {name} beside OPTIONS"
+
+
 def _option(m: Module, name: str, key: str, pool: str, key_node: ast.AST, value: ast.expr, scope: Scope,
             environment: str | None, engine: str | None) -> None:
     """A key of `OPTIONS` other than `pool`."""
@@ -67,7 +72,7 @@ def _option(m: Module, name: str, key: str, pool: str, key_node: ast.AST, value:
     note = None
     if name in DJANGO_KEYS:
         canonical, unit = DJANGO_KEYS[name]
-        note = f"ignored inside OPTIONS (they go to the driver): Django reads {name} beside OPTIONS"
+        note = misplaced_in_options(name)
     elif backend == "geventpool" and name in GEVENTPOOL_KEYS:
         canonical, unit = GEVENTPOOL_KEYS[name]
     elif backend == "stock" and name in STOCK_IGNORED:

@@ -151,6 +151,7 @@ class Module:
     out: Emitter
     consumed: set[str] = field(default_factory=set)  # module names a pool setting read through
     later: list[tuple[str, Callable[[], None]]] = field(default_factory=list)  # unless consumed
+    options_dicts: set[int] = field(default_factory=set)  # ids of dicts under a Django "OPTIONS" key
 
     def keyword(
         self,

@@ -236,3 +236,17 @@ def test_audit_reports_misplaced_keys_as_pa108(tmp_path: Path) -> None:
         ("app/settings.py", 5, 54, ("CONN_MAX_AGE has no effect: ignored inside OPTIONS (they go to the driver): "
                                    "Django reads CONN_MAX_AGE beside OPTIONS")),
     ]
+
+
+def test_conn_max_age_inside_options_of_a_dict_built_outside_databases_is_dead() -> None:
+    """`_default = {..., "OPTIONS": {"CONN_MAX_AGE": 600}}` then `DATABASES = {"default": _default}`:
+    Django ignores the key there too; beside OPTIONS it works."""
+    text = (
+        "_default = {\"ENGINE\": \"django.db.backends.postgresql\", \"OPTIONS\": {\"CONN_MAX_AGE\": 600}}\n"
+        "_replica = {\"ENGINE\": \"django.db.backends.postgresql\", \"CONN_MAX_AGE\": 60}\n"
+    )
+    found = [(s.key, s.value, s.note) for s in python.extract("proj/settings.py", text).settings]
+    assert found == [
+        ("CONN_MAX_AGE", 600, "ignored inside OPTIONS (they go to the driver): Django reads CONN_MAX_AGE beside OPTIONS"),
+        ("CONN_MAX_AGE", 60, None),
+    ]
