@@ -1,10 +1,11 @@
 """What the files of one scanned root hold: git's answers, the scan cache, the scan.
 
-Inside a git work tree, git is asked three things at once, before the policy is even read
-(`ask`): the files (`git ls-files`), which tracked ones differ from the index (`git
-diff-files`, for the cache), and, when the cache cannot answer for most files, which hold a
-literal some source looks for (`git grep`).  Files whose content the cache knows are not read;
-the others are read and extracted by the scan, and what they hold is remembered.
+Inside a git work tree, git is asked up to three things at once, before the policy is even
+read (`ask`): the files (`git ls-files`); with a cache to read, which tracked files differ from
+the index (`git diff-files`); without one, which files hold a literal some source looks for
+(`git grep`).  Files whose content the cache knows are not read; the others are read and
+extracted by the scan, and what they hold is remembered.  A hook's files bring only their
+services' folders; a large service (a monolith) gets the cache and `git grep` too.
 """
 
 from __future__ import annotations
