@@ -7,31 +7,14 @@ import pytest
 from poolaudit.errors import SourceError
 from poolaudit.model import Provenance, Setting, Span, Suppression
 from poolaudit.sources import dotenv
+from ._facts import CORE, setting_facts
 
 LIT, DEF, UNRES = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
 
 
 def facts(text: str, s: Setting) -> tuple[object, ...]:
     """What a person sees of a setting: place, spelling, value and how it was found."""
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = None
-    if s.origin is not None:
-        origin = text[s.origin.span.start : s.origin.span.end]
-        assert (s.origin.path, s.origin.line) == (s.path, s.line)
-    return (
-        s.line,
-        s.column,
-        s.raw,
-        s.key,
-        s.canonical,
-        s.written,
-        s.value,
-        s.provenance,
-        s.env_var,
-        s.unit,
-        origin,
-    )
+    return setting_facts(text, s, CORE + ("origin",), origin_here=True)
 
 
 SPELLINGS = [

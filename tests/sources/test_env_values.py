@@ -9,15 +9,19 @@ import pytest
 from poolaudit.model import Provenance, Setting
 from poolaudit.sources import dotenv
 from poolaudit.sources import yaml as yaml_source
+from ._facts import setting_facts
 
 LIT = Provenance.LITERAL
 COMPOSE = "services:\n  api:\n    image: app\n    environment:\n"
 
 
+FIELDS = (
+    "line", "column", "raw", "key", "canonical", "value", "provenance", "unit", "kind", "origin",
+)
+
+
 def facts(text: str, s: Setting) -> tuple[object, ...]:
-    assert s.span is not None and text[s.span.start : s.span.end] == s.raw
-    origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    return (s.line, s.column, s.raw, s.key, s.canonical, s.value, s.provenance, s.unit, s.kind, origin)
+    return setting_facts(text, s, FIELDS)
 
 
 CASES = [

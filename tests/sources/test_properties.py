@@ -7,30 +7,14 @@ import pytest
 from poolaudit.errors import SourceError
 from poolaudit.model import Provenance, Setting, Suppression
 from poolaudit.sources import properties
+from ._facts import CORE, setting_facts
 
 LIT, DEF, UNRES = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
 APP = "src/main/resources/application.properties"
 
 
 def facts(text: str, s: Setting) -> tuple[object, ...]:
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    return (
-        s.line,
-        s.column,
-        s.raw,
-        s.key,
-        s.canonical,
-        s.written,
-        s.value,
-        s.provenance,
-        s.env_var,
-        s.unit,
-        origin,
-        s.environment,
-        s.framework,
-    )
+    return setting_facts(text, s, CORE + ("origin", "environment", "framework"))
 
 
 SPELLINGS = [

@@ -9,6 +9,7 @@ import pytest
 
 from poolaudit.model import Provenance, Setting
 from poolaudit.sources import dotenv, properties, python, yaml
+from ._facts import setting_facts
 
 LIT, DEF = Provenance.LITERAL, Provenance.ENV_DEFAULT
 PROPS = "src/main/resources/application.properties"
@@ -16,22 +17,15 @@ APP_YML = "src/main/resources/application.yml"
 SOURCES = {"properties": properties, "yaml": yaml, "env": dotenv, "python": python}
 
 
+FIELDS = (
+    "path", "line", "column", "key", "canonical", "raw", "written", "value", "provenance",
+    "env_var", "unit", "framework", "environment", "origin",
+)
+
+
 def facts(text: str, s: Setting) -> tuple[object, ...]:
     """Place, spelling, meaning and value; span, raw and origin are checked against the text."""
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = None
-    if s.origin is not None:
-        origin = text[s.origin.span.start : s.origin.span.end]
-        line_start = text.rfind("\n", 0, s.origin.span.start) + 1
-        assert (s.origin.line, s.origin.column) == (
-            text.count("\n", 0, s.origin.span.start) + 1,
-            s.origin.span.start - line_start + 1,
-        )
-    return (
-        s.path, s.line, s.column, s.key, s.canonical, s.raw, s.written, s.value, s.provenance,
-        s.env_var, s.unit, s.framework, s.environment, origin,
-    )  # fmt: skip
+    return setting_facts(text, s, FIELDS, origin_position=True)
 
 
 def extract(kind: str, path: str, text: str) -> list[Setting]:

@@ -7,27 +7,13 @@ import pytest
 from poolaudit.errors import SourceError
 from poolaudit.model import Provenance, Setting, Suppression
 from poolaudit.sources import toml
+from ._facts import CORE, setting_facts
 
 LIT, DEF, UNRES = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
 
 
 def facts(text: str, s: Setting) -> tuple[object, ...]:
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    return (
-        s.line,
-        s.column,
-        s.raw,
-        s.key,
-        s.canonical,
-        s.written,
-        s.value,
-        s.provenance,
-        s.env_var,
-        s.unit,
-        origin,
-    )
+    return setting_facts(text, s, CORE + ("origin",))
 
 
 SPELLINGS = [

@@ -8,18 +8,13 @@ import pytest
 from poolaudit.errors import SourceError
 from poolaudit.model import EnvDef, Provenance, Setting
 from poolaudit.sources import yaml as source
+from ._facts import CORE, setting_facts
 
 LIT, DEF, UNRES = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
 
 
 def facts(text: str, s: Setting) -> tuple[object, ...]:
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    return (
-        s.line, s.column, s.raw, s.key, s.canonical, s.written, s.value, s.provenance,
-        s.env_var, s.unit, s.environment, s.framework, origin,
-    )
+    return setting_facts(text, s, CORE + ("environment", "framework", "origin"))
 
 
 def env_facts(text: str, d: EnvDef) -> tuple[object, ...]:

@@ -13,23 +13,22 @@ from poolaudit.model import Provenance, Setting
 from poolaudit.sources import yaml as source
 
 from ..fix.conftest import make_tree, run_fix
+from ._facts import setting_facts
 
 LIT, DEF = Provenance.LITERAL, Provenance.ENV_DEFAULT
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n"
 SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-db\ntype: Opaque\n"
 
 
+FIELDS = (
+    "line", "column", "raw", "key", "canonical", "value", "provenance", "env_var", "environment",
+    "kind", "framework", "pool", "origin",
+)
+
+
 def facts(text: str, s: Setting) -> tuple[object, ...]:
     """What a user sees, after checking that the span and origin are the outer file's text."""
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    if s.origin is not None:
-        assert (s.origin.path, s.origin.line) == (s.path, s.line)
-    return (
-        s.line, s.column, s.raw, s.key, s.canonical, s.value, s.provenance, s.env_var,
-        s.environment, s.kind, s.framework, s.pool, origin,
-    )
+    return setting_facts(text, s, FIELDS, origin_here=True)
 
 
 HIKARI = "spring.datasource.hikari"

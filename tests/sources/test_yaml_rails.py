@@ -8,16 +8,20 @@ import pytest
 from poolaudit.errors import SourceError
 from poolaudit.model import Provenance, Setting
 from poolaudit.sources import yaml as source
+from ._facts import setting_facts
 
 LIT, DEF, UNRES = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
 DB = "config/database.yml"
 
 
+FIELDS = (
+    "line", "column", "raw", "key", "canonical", "written", "value", "provenance", "env_var",
+    "environment", "origin",
+)
+
+
 def facts(text: str, s: Setting) -> tuple[object, ...]:
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = text[s.origin.span.start : s.origin.span.end] if s.origin else None
-    return (s.line, s.column, s.raw, s.key, s.canonical, s.written, s.value, s.provenance, s.env_var, s.environment, origin)
+    return setting_facts(text, s, FIELDS)
 
 
 def settings(text: str) -> dict[str, Setting]:

@@ -8,6 +8,7 @@ import pytest
 
 from poolaudit.model import Provenance, Setting
 from poolaudit.sources import yaml as source
+from ._facts import CORE, setting_facts
 
 LIT, DEF, UNRES = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
 APP = "src/main/resources/application.yml"
@@ -15,17 +16,7 @@ APP = "src/main/resources/application.yml"
 
 def facts(text: str, s: Setting) -> tuple[object, ...]:
     """What a user sees of a setting; the span and origin are checked against the text."""
-    assert s.span is not None
-    assert text[s.span.start : s.span.end] == s.raw
-    origin = None
-    if s.origin is not None:
-        origin = text[s.origin.span.start : s.origin.span.end]
-        line_start = text.rfind("\n", 0, s.origin.span.start) + 1
-        assert (s.origin.line, s.origin.column) == (text.count("\n", 0, s.origin.span.start) + 1, s.origin.span.start - line_start + 1)
-    return (
-        s.line, s.column, s.raw, s.key, s.canonical, s.written, s.value, s.provenance,
-        s.env_var, s.unit, s.environment, s.framework, origin,
-    )
+    return setting_facts(text, s, CORE + ("environment", "framework", "origin"), origin_position=True)
 
 
 def written(path: str, text: str) -> list[Setting]:
