@@ -113,9 +113,13 @@ def test_no_cache_writes_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_prepared_git_answers_give_the_same_result(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from poolaudit import audit as audit_module
+
     cold, _ = run(repo, monkeypatch, cache=False)
     prepare([repo], ScanOptions(jobs=1, cache=False))
+    assert audit_module._asked[str(repo)].listing is not None  # git was asked ahead
     assert run(repo, monkeypatch, cache=False)[0] == cold
+    assert str(repo) not in audit_module._asked  # and its answers were the ones used
 
 
 def test_the_checkout_is_left_alone(repo: Path) -> None:
