@@ -59,31 +59,8 @@ IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip t
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")]
 
 
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
-
-
 def _outputs(ctx: typer.Context, formats: list[str] | None) -> list[tuple[str, Path | None]]:
-    """Pairs each --output with the --format before it; formats without one go to stdout."""
-    pairs: list[tuple[str, Path | None]] = []
-    args = ctx.meta.get("raw_args", [])
-    pending: str | None = None
-    for i, arg in enumerate(args):
-        name, eq, inline = arg.partition("=")
-        if name in ("--format", "-f"):
-            value = inline if eq else (args[i + 1] if i + 1 < len(args) else "")
-            if pending is not None:
-                pairs.append((pending, None))
-            pending = value
-        elif name in ("--output", "-o"):
-            value = inline if eq else (args[i + 1] if i + 1 < len(args) else "")
-            pairs.append((pending or cli.default_format(), Path(value)))
-            pending = None
-    if pending is not None:
-        pairs.append((pending, None))
-    if not pairs:
-        pairs = [(f, None) for f in formats or []] or [(cli.default_format(), None)]
-    return pairs
+    return cli.outputs(ctx.meta.get("raw_args", []), formats)
 
 
 def _check_formats(pairs: list[tuple[str, Path | None]]) -> None:
@@ -123,8 +100,8 @@ def audit(
         paths,
         policy,
         pairs,
-        _split(select),
-        _split(ignore),
+        cli.split_codes(select),
+        cli.split_codes(ignore),
         baseline,
         write_baseline,
         exit_zero=exit_zero,
@@ -197,7 +174,7 @@ def fix(
         from poolaudit.scan import ScanOptions
 
         targets = paths or [Path(".")]
-        loaded = cli.load_policy(policy, targets, _split(select), _split(ignore))
+        loaded = cli.load_policy(policy, targets, cli.split_codes(select), cli.split_codes(ignore))
         if rebalance:  # as the policy's `capacity.rebalance: true`
             loaded = loaded.model_copy(update={"capacity": loaded.capacity.model_copy(update={"rebalance": True})})
         options = ScanOptions(jobs=jobs)

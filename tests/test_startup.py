@@ -1,5 +1,5 @@
-"""Start-up: `--version` and a pre-commit `audit FILE...` run without the CLI framework, and
-print exactly what the typer application prints for the same command line."""
+"""Start-up: `--version` and `audit` command lines run without the CLI framework, and print
+exactly what the typer application prints for the same command line."""
 
 from __future__ import annotations
 
@@ -33,12 +33,20 @@ def _run(args: list[str], cwd: Path, code: str = "from poolaudit.cli import main
     "args",
     [
         pytest.param([], id="no-arguments"),
-        pytest.param(["audit", "--format", "json", "x"], id="an-option"),
-        pytest.param(["audit", "x", "-f", "json"], id="an-option-after-a-path"),
         pytest.param(["audit", "--", "x"], id="double-dash"),
         pytest.param(["audit", "-"], id="dash"),
         pytest.param(["audit", ""], id="empty-argument"),
         pytest.param(["audit", "--help"], id="help"),
+        pytest.param(["audit", "-fjson", "x"], id="clustered-short-option"),
+        pytest.param(["audit", "-f=json", "x"], id="short-option-with-equals"),
+        pytest.param(["audit", "x", "--format"], id="missing-value"),
+        pytest.param(["audit", "--format", "yaml", "x"], id="unknown-format"),
+        pytest.param(["audit", "--jobs", "two"], id="not-a-number"),
+        pytest.param(["audit", "--max-file-size", "1MB"], id="not-a-float"),
+        pytest.param(["audit", "--no-cache=yes"], id="flag-with-a-value"),
+        pytest.param(["audit", "--output", "-"], id="value-like-an-option"),
+        pytest.param(["audit", "--formats", "json"], id="unknown-option"),
+        pytest.param(["audit", "--form", "json"], id="abbreviated-option"),
         pytest.param(["fix", "x"], id="another-command"),
         pytest.param(["--version", "audit"], id="version-and-more"),
         pytest.param(["--help"], id="root-help"),
@@ -46,6 +54,50 @@ def _run(args: list[str], cwd: Path, code: str = "from poolaudit.cli import main
 )
 def test_command_lines_that_need_parsing_go_to_typer(args: list[str]) -> None:
     assert cli._without_framework(args) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["x", "y"], {"paths": [Path("x"), Path("y")]}, id="paths"),
+        pytest.param([], {"paths": None}, id="nothing"),
+        pytest.param(["-f", "json", "x"], {"pairs": [("json", None)]}, id="short-format"),
+        pytest.param(
+            ["x", "--format=sarif", "-o", "out.sarif", "--format", "concise"],
+            {"pairs": [("sarif", Path("out.sarif")), ("concise", None)], "paths": [Path("x")]},
+            id="formats-and-outputs-in-order",
+        ),
+        pytest.param(["--select", "PA101,PA103", "--select=PA2"], {"select": ["PA101", "PA103", "PA2"]}, id="select"),
+        pytest.param(["--policy", "a.yaml", "--policy", "b.yaml"], {"policy": Path("b.yaml")}, id="last-policy-wins"),
+        pytest.param(["--jobs", "1", "--max-file-size=0.5"], {"jobs": 1, "max_file_size": 0.5}, id="numbers"),
+        pytest.param(["--exit-zero", "--no-cache", "--debug"], {"exit_zero": True, "no_cache": True, "debug": True}, id="flags"),
+    ],
+)
+def test_audit_options_read_without_typer(args: list[str], expected: dict[str, object]) -> None:
+    parsed = cli.audit_arguments(args)
+    assert parsed is not None
+    assert {key: parsed[key] for key in expected} == expected
+
+
+def test_the_fast_option_table_is_typers() -> None:
+    """Every option of typer's `audit` is read here the same way (name, flag or value,
+    repeatable), and nothing else is."""
+    from typer.main import get_command
+
+    from poolaudit.cli import app
+
+    command = get_command(app).commands["audit"]  # type: ignore[attr-defined]
+    values, flags, repeatable = {}, {}, set()
+    for param in command.params:
+        if param.param_type_name != "option":
+            continue
+        for opt in param.opts:
+            (flags if param.is_flag else values)[opt] = param.name
+        if param.multiple:
+            repeatable.add(param.name)
+    assert values == cli.AUDIT_VALUES
+    assert flags == cli.AUDIT_FLAGS
+    assert repeatable == set(cli._REPEATABLE)
 
 
 def test_shell_completion_goes_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,6 +154,49 @@ def test_fast_audit_prints_what_typer_prints(tmp_path: Path) -> None:
     assert statuses == {0, 1, 2}
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param(["--format", "json"], id="json"),
+        pytest.param(["-f", "concise", "-f", "sarif"], id="two-formats"),
+        pytest.param(["--select=PA101", "--ignore", "PA103,PA104"], id="select-ignore"),
+        pytest.param(["--exit-zero", "--no-cache", "--jobs", "1"], id="flags"),
+        pytest.param(["--max-file-size", "0.00001", "-f", "json"], id="tiny-size-limit"),
+        pytest.param(["--policy", "strict.yaml", "-f", "github"], id="policy-file"),
+        pytest.param(["--policy", "missing.yaml"], id="missing-policy"),
+        pytest.param(["--baseline", "missing.json"], id="missing-baseline"),
+    ],
+)
+def test_fast_audit_options_print_what_typer_prints(tmp_path: Path, options: list[str]) -> None:
+    """Each option read without typer gives the output, errors and exit status typer's
+    parsing gives (the same options with `--` before the paths go to typer)."""
+    repo = tmp_path / "payments-api"
+    shutil.copytree(FIXTURES / "payments-api", repo)
+    (tmp_path / "strict.yaml").write_text("extends: strict\n")
+    fast = _run(["audit", *options, "payments-api"], tmp_path)
+    parsed = _run(["audit", *options, "--", "payments-api"], tmp_path)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (parsed.returncode, parsed.stdout, parsed.stderr)
+    assert fast.stdout or fast.stderr
+
+
+def test_fast_audit_writes_outputs_and_baselines_as_typer_does(tmp_path: Path) -> None:
+    repo = tmp_path / "payments-api"
+    shutil.copytree(FIXTURES / "payments-api", repo)
+    written = {}
+    for route, tail in (("fast", ["payments-api"]), ("typer", ["--", "payments-api"])):
+        out, base = tmp_path / f"{route}.json", tmp_path / f"{route}-baseline.json"
+        first = _run(["audit", "-f", "json", "-o", str(out), "--format", "concise", *tail], tmp_path)
+        second = _run(["audit", "--write-baseline", str(base), *tail], tmp_path)
+        third = _run(["audit", "--baseline", str(base), "-f", "json", *tail], tmp_path)
+        written[route] = (
+            first.returncode, first.stdout, out.read_text(),
+            second.returncode, second.stderr.replace(str(base), "B"), base.read_text(),
+            third.returncode, third.stdout,
+        )  # fmt: skip
+    assert written["fast"] == written["typer"]
+    assert written["fast"][0] == 1 and '"findings"' in written["fast"][2]
+
+
 def test_version_prints_what_typer_prints(tmp_path: Path) -> None:
     fast = _run(["--version"], tmp_path)
     parsed = _run(["--version"], tmp_path, "from poolaudit.cli import app; app()")
@@ -114,6 +209,9 @@ def test_version_prints_what_typer_prints(tmp_path: Path) -> None:
     [
         pytest.param(["--version"], ("typer", "pydantic", "yaml", "rich", "poolaudit.commands"), id="version"),
         pytest.param(["audit", "application.yml"], ("typer", "rich", "poolaudit.commands", "poolaudit.baseline"), id="audit"),
+        pytest.param(
+            ["audit", "--format", "json", "--no-cache", "."], ("typer", "rich", "poolaudit.commands"), id="audit-options"
+        ),
     ],
 )
 def test_fast_paths_do_not_import_the_framework(tmp_path: Path, args: list[str], absent: tuple[str, ...]) -> None:
