@@ -15,6 +15,7 @@ Python that parses, and the scan options.  A cache that cannot be read or writte
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -39,7 +40,9 @@ def folder() -> Path:
     return Path(base) / "poolaudit"
 
 
-def _code_stamp() -> str:
+@functools.cache
+def code_stamp() -> str:
+    """The poolaudit code a stored result came from: every module's size and mtime."""
     package = os.path.dirname(os.path.abspath(poolaudit.__file__))
     stamp = []
     for folder_path, dirs, files in os.walk(package):
@@ -56,7 +59,7 @@ class ScanCache:
     file that holds nothing."""
 
     def __init__(self, root: Path, options_key: str) -> None:
-        parts = [str(_FORMAT), poolaudit.__version__, sys.version, os.path.realpath(root), options_key, _code_stamp()]
+        parts = [str(_FORMAT), poolaudit.__version__, sys.version, os.path.realpath(root), options_key, code_stamp()]
         key = "\n".join(parts)
         digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
         self.path = folder() / f"scan-{digest}.pickle"
@@ -154,27 +157,33 @@ class ScanCache:
             self._writer = None
 
     def _write(self, entries: dict[str, tuple[str, Any, Any]]) -> None:
-        """Atomically: a concurrent run reads the old file or the new one, whole."""
+        store(self.path, entries)
+
+
+def store(path: Path, value: Any) -> None:
+    """Pickles `value` to `path` atomically: a concurrent run reads the old file or the new
+    one, whole.  A cache that cannot be written is no error: the next run does the work again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(entries, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.path)
-            except BaseException:
-                os.unlink(temp)
-                raise
-            _prune(self.path.parent)
-        except OSError:
-            pass  # a read-only home, a full disk: the next run reads the files again
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+        _prune(path.parent)
+    except OSError:
+        pass  # a read-only home, a full disk
 
 
 def _prune(where: Path) -> None:
-    """Forgets roots not scanned for a month (checkouts deleted, temporary clones)."""
+    """Forgets roots not scanned and policies not used for a month (checkouts deleted,
+    temporary clones), and temporary files a killed run left."""
     month_ago = time.time() - 30 * 24 * 3600
     for entry in os.scandir(where):
-        if entry.name.startswith(("scan-", ".scan-")) and entry.stat().st_mtime < month_ago:
+        if entry.name.startswith(("scan-", "policy-", ".tmp-", ".scan-")) and entry.stat().st_mtime < month_ago:
             try:
                 os.unlink(entry.path)
             except OSError:

@@ -88,11 +88,20 @@ def _progress() -> Callable[[int, int], None] | None:
     return show
 
 
-def load_policy(policy_file: Path | None, paths: list[Path], select: list[str], ignore: list[str]) -> Any:
-    from poolaudit import policy as policy_mod
-
+def load_policy(
+    policy_file: Path | None, paths: list[Path], select: list[str], ignore: list[str], cache: bool = True
+) -> Any:
+    """The run's policy (`cache`: from its snapshot when the policy files are unchanged), with
+    the command line's --select and --ignore applied."""
     root = next((p for p in paths if p.is_dir()), Path.cwd())
-    loaded = policy_mod.load(policy_file, root)
+    if cache and not os.environ.get("POOLAUDIT_NO_CACHE"):
+        from poolaudit.policy import snapshot
+
+        loaded = snapshot.load(policy_file, root)
+    else:
+        from poolaudit.policy import load
+
+        loaded = load(policy_file, root)
     if select:
         loaded = loaded.model_copy(update={"select": select})
     if ignore:
@@ -142,7 +151,7 @@ def audit(
         if no_cache:
             options.cache = False
         prepare(targets, options)  # git lists and searches while the policy is read
-        loaded = load_policy(policy, targets, select or [], ignore or [])
+        loaded = load_policy(policy, targets, select or [], ignore or [], cache=not no_cache)
         result = run_audit(targets, loaded, options, _progress())
         if write_baseline is not None:
             from poolaudit import baseline as baseline_mod

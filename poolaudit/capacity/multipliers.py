@@ -222,7 +222,8 @@ def _apply_policy(runner: Runner, d: Described, environment: str, policy: Policy
 
 def _policy_count(option: Any, d: Described, environment: str, where: str) -> Count | None:
     folders = {f for e in d.entries for f in e.folders}
-    for pattern, value in option.by_service().items():
+    # The glob keys are the block's extra keys (`model_extra`, as a policy snapshot has them too).
+    for pattern, value in (option.model_extra or {}).items():
         if glob_match(d.service, folders, pattern):
             count = value.get(environment) if isinstance(value, dict) else value
             if count is not None:

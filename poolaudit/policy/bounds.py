@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from poolaudit.policy.models import BOUND_FIELDS
-
 if TYPE_CHECKING:
     from poolaudit.model import Setting
     from poolaudit.policy.models import BoundsModel, Override, Policy
+
+
+# The fields of a bounds block (models.BoundsModel) that are bounds; here, not in models.py,
+# so that checking reads no pydantic.
+BOUND_FIELDS = (
+    "min_size", "max_size", "min_overflow", "acquire_timeout_max",
+    "require_acquire_timeout", "require_recycle", "recommended_size",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

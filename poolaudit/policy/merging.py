@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from poolaudit.policy.models import BOUND_FIELDS
+from poolaudit.policy.bounds import BOUND_FIELDS
 from poolaudit.policy.reading import Doc
 
 

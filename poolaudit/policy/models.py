@@ -17,12 +17,10 @@ from pydantic import (
     model_validator,
 )
 
+from poolaudit.policy.bounds import BOUND_FIELDS
+
 Environment = Literal["production", "staging", "development", "test", "any"]
 Level = Literal["error", "warning", "info"]
-BOUND_FIELDS = (
-    "min_size", "max_size", "min_overflow", "acquire_timeout_max",
-    "require_acquire_timeout", "require_recycle", "recommended_size",
-)  # fmt: skip
 
 
 class _Model(BaseModel):
