@@ -14,7 +14,6 @@ attributes, `model_fields_set`, `model_extra`, `model_copy(update=...)`, and `fi
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 from typing import Any
