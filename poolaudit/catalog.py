@@ -96,6 +96,7 @@ APP = {
     "maxconnections": KeyInfo("max_size"),
     "maxconns": KeyInfo("max_size"),
     "maxopenconns": KeyInfo("max_size"),
+    "maxopenconn": KeyInfo("max_size"),  # Grafana [database] max_open_conn (Go SetMaxOpenConns)
     "maxoverflow": KeyInfo("overflow"),
     "poolmaxoverflow": KeyInfo("overflow"),
     "overflow": KeyInfo("overflow"),
@@ -103,6 +104,7 @@ APP = {
     "min": KeyInfo("min_idle"),  # only directly under a `pool` block
     "minpoolsize": KeyInfo("min_idle"),
     "poolmin": KeyInfo("min_idle"),
+    "poolminsize": KeyInfo("min_idle"),  # Keycloak CR spec.db.poolMinSize (beside poolMaxSize)
     "minconnections": KeyInfo("min_idle"),
     "minconns": KeyInfo("min_idle"),
     "minidle": KeyInfo("min_idle"),
@@ -110,6 +112,11 @@ APP = {
     "acquiretimeout": KeyInfo("acquire_timeout", "s"),
     "timeout": KeyInfo("acquire_timeout", "s"),  # only directly under a `pool` block
     "poolrecycle": KeyInfo("recycle", "s"),
+    # Go database/sql as apps spell it (Gitea, Grafana, Go services' config.yaml):
+    # SetConnMaxLifetime / SetConnMaxIdleTime; values are seconds or Go durations (`30m`).
+    "connmaxlifetime": KeyInfo("recycle", "s"),
+    "connmaxidletime": KeyInfo("idle_timeout", "s"),
+    "idletimeout": KeyInfo("idle_timeout", "s"),  # sqlx, rocket_db_pools, knex-style blocks
     "recycle": KeyInfo("recycle", "s"),  # only directly under a `pool` block
     "poolprepping": KeyInfo("pre_ping"),
     "prepping": KeyInfo("pre_ping"),
@@ -173,7 +180,11 @@ def _env_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
     roles: list[tuple[re.Pattern[str], KeyInfo]] = [
         (re.compile(r"(^|_)(MAX_)?OVERFLOW$|(^|_)POOL_(MAX_)?OVERFLOW$"), KeyInfo("overflow")),
         (re.compile(r"(^|_)POOL_(PRE_)?PING$|(^|_)PRE_PING$"), KeyInfo("pre_ping")),
-        (re.compile(r"(^|_)POOL_RECYCLE$|(^|_)CONN_MAX_AGE$"), KeyInfo("recycle", "s")),
+        (
+            re.compile(r"(^|_)POOL_RECYCLE$|(^|_)CONN_MAX_AGE$|(^|_)CONN_MAX_LIFETIME$|(^|_)(POOL_)?MAX_CONN_LIFETIME$"),
+            KeyInfo("recycle", "s"),
+        ),
+        (re.compile(r"(^|_)CONN_MAX_IDLE_TIME$|(^|_)POOL_IDLE_TIMEOUT$"), KeyInfo("idle_timeout", "s")),
         (re.compile(r"(^|_)POOL_(ACQUIRE_|CHECKOUT_)?TIMEOUT$|(^|_)(ACQUIRE|CHECKOUT)_TIMEOUT$"), KeyInfo("acquire_timeout", "s")),
         (re.compile(r"(^|_)(POOL_)?MIN(_POOL)?(_SIZE|_CONNS?|_CONNECTIONS|_IDLE)?$|(^|_)POOL_MIN(_SIZE)?$|(^|_)MIN_IDLE$"), KeyInfo("min_idle")),
         (
@@ -187,6 +198,15 @@ def _env_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
     ]
     return spring, quarkus, micronaut, roles
 
+
+_NESTED = re.compile(r"__+")
+
+# A server's own `max_connections` as database images name it (sclorg and bitnami images:
+# POSTGRESQL_MAX_CONNECTIONS, MYSQL_MAX_CONNECTIONS): the server's limit, not a client pool,
+# wherever it is set (a `.env` that compose passes to the database container).
+_SERVER_ENV = frozenset(
+    f"{server}_MAX_CONNECTIONS" for server in ("POSTGRES", "POSTGRESQL", "MYSQL", "MARIADB", "PGSQL")
+)
 
 # Bare names that are pool variables on their own (no database word needed).
 _BARE_ENV = {
@@ -228,6 +248,8 @@ def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInf
     upper = name.upper()
     if upper in _BARE_ENV:
         return _BARE_ENV[upper]
+    if upper in _SERVER_ENV:
+        return None
     if upper.startswith("PGBOUNCER_"):
         # The image's other variables are the ini's other keys: PGBOUNCER_MAX_DB_CONNECTIONS
         # bounds the server side of every pool, as max_db_connections does (not reported).
@@ -246,6 +268,9 @@ def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInf
     if micronaut:
         info = HIKARI.get(micronaut.group(1).replace("_", "").lower())
         return KeyInfo(info.canonical, info.unit, "micronaut") if info else None
+    # `__` nests (Directus DB_POOL__MAX, Ghost database__pool__max, GITEA__database__X,
+    # pydantic and ASP.NET): the roles read the name with single separators.
+    upper = _NESTED.sub("_", upper)
     parts = upper.split("_")
     lowered = {p.lower() for p in parts}
     if any(p in NOT_DB_WORDS and p not in include for p in lowered):

@@ -66,9 +66,11 @@ def _origin(d: EnvDef | Symbol) -> Origin | None:
 def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -> list[Setting]:
     """Settings with `value`, `provenance`, `env_file` and `origin` filled in across files."""
     env_by_service: dict[tuple[str, str], list[EnvDef]] = defaultdict(list)
+    env_by_folder: dict[tuple[str, str], list[EnvDef]] = defaultdict(list)
     for d in env:
         if usable(d):
             env_by_service[(d.service, d.name.upper())].append(d)
+            env_by_folder[(d.path.rpartition("/")[0], d.name.upper())].append(d)
     symbols_by_service: dict[tuple[str, str], list[Symbol]] = defaultdict(list)
     for s in symbols:
         symbols_by_service[(s.service, s.name)].append(s)
@@ -78,7 +80,8 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
         if setting.ref and setting.value is None:
             setting = _resolve_ref(setting, symbols_by_service.get((setting.service, setting.ref), []))
         if setting.env_var and setting.provenance in (Provenance.ENV_DEFAULT, Provenance.UNRESOLVED):
-            defs = env_by_service.get((setting.service, setting.env_var.upper()), [])
+            name = setting.env_var.upper()
+            defs = env_by_service.get((setting.service, name)) or _enclosing(setting, name, env_by_folder)
             if setting.framework == "compose":
                 # Compose interpolates from the shell and env files, never from other manifests.
                 defs = [d for d in defs if _is_env_file(d.path)]
@@ -95,6 +98,19 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
                 )
         resolved.append(setting)
     return resolved
+
+
+def _enclosing(setting: Setting, name: str, by_folder: dict[tuple[str, str], list[EnvDef]]) -> list[EnvDef]:
+    """Definitions in the nearest folder above the setting's service that has any: a repository
+    whose root `.env` and compose file deploy the service in `backend/` (pydantic's
+    `env_file="../.env"`, compose's `env_file: .env` with `build: ./backend`)."""
+    folder = setting.path
+    while folder:
+        folder = folder.rpartition("/")[0]
+        found = [d for d in by_folder.get((folder, name), ()) if d.service != setting.service]
+        if found:
+            return found
+    return []
 
 
 def _without_shadowed_defaults(settings: list[Setting]) -> list[Setting]:

@@ -32,9 +32,11 @@ class Parsed:
     suppressions: list[Suppression] = field(default_factory=list)
 
 
-def scan(path: str, text: str, strict: bool = True) -> Parsed:
+def scan(path: str, text: str, strict: bool = True, preamble: bool = False) -> Parsed:
     """Options in file order.  `strict`: a line configparser rejects raises SourceError;
-    otherwise it is skipped (for `.cfg` files that are not INI)."""
+    otherwise it is skipped (for `.cfg` files that are not INI).  `preamble`: options before
+    the first `[section]` belong to the unnamed global section "" (go-ini, PHP: Gitea's
+    `app.ini` starts `APP_NAME = ...`, `RUN_MODE = prod` before `[server]`)."""
     parsed = Parsed()
     section: str | None = None
     current: Option | None = None
@@ -67,6 +69,8 @@ def scan(path: str, text: str, strict: bool = True) -> Parsed:
                     number,
                 )
             continue
+        if section is None and preamble:
+            section = ""
         if section is None:
             if strict:
                 raise SourceError(

@@ -21,7 +21,13 @@ from poolaudit.sources._lines import LineIndex
 from poolaudit.sources._written import Written, interpret, make_setting
 
 KIND = "ini"
-LITERALS: tuple[bytes, ...] = (b"pool", b"POOL", b"Pool", b"overflow", b"OVERFLOW", b"Overflow")
+# Bytes every spelling this source reads holds (catalog.APP and the SQLAlchemy/PgBouncer keys:
+# `[database] max_connections`, Grafana's `max_open_conn`, `idle_timeout` hold no `pool`).
+LITERALS: tuple[bytes, ...] = tuple(
+    variant.encode()
+    for word in ("pool", "overflow", "conn", "max", "min", "cquire", "heckout", "recycle", "ping", "idle", "lifetime")
+    for variant in (word, word.capitalize(), word.upper())
+)
 
 # engine_from_config coerces these from strings; pool_pre_ping stays a string (see below).
 _SQLALCHEMY = {
@@ -57,7 +63,9 @@ def extract(path: str, text: str) -> Extraction:
     strict = name.endswith(".ini") and (
         _SECTION.search(text) is not None or "pgbouncer" in name or _OURS.search(text) is not None
     )
-    parsed = scan(path, text, strict=strict)
+    # Keys before the first header are the global section of go-ini and PHP readers (Gitea,
+    # Grafana); a file of keys with no header at all stays an error where it holds ours.
+    parsed = scan(path, text, strict=strict, preamble=_SECTION.search(text) is not None)
     found = Extraction(suppressions=parsed.suppressions)
     lines = LineIndex(text)
     stem = name.rsplit(".", 1)[0]
@@ -84,12 +92,14 @@ def _settings(
     else:
         prefix, _, leaf = key.rpartition(".")
         info = _SQLALCHEMY.get(leaf.lower()) if "sqlalchemy" in normalize(prefix) else None
-        framework, pool = "sqlalchemy", f"{option.section}.{prefix}"
+        # The global section of a go-ini file ("") adds nothing to names.
+        within = [option.section] if option.section else []
+        framework, pool = "sqlalchemy", ".".join([*within, prefix])
         if info is None:
-            parents = [option.section, *key.split(".")[:-1]]
+            parents = [*within, *key.split(".")[:-1]]
             info = _appkeys.classify(parents, key.split(".")[-1], (stem,))
-            framework, pool = "app-config", ".".join([option.section, *key.split(".")[:-1]])
-            key = f"{option.section}.{key}"
+            framework, pool = "app-config", ".".join(parents)
+            key = ".".join([*within, key])
     if info is None or option.continued:
         return []
     source = _referenced(options, option)

@@ -41,6 +41,7 @@ _SPELLED = (
     "cquire",
     "heckout",
     "imit",
+    "idle",  # [database] idle_timeout
 )
 LITERALS: tuple[bytes, ...] = tuple(
     variant.encode() for word in _SPELLED for variant in (word, word.capitalize(), word.upper())

@@ -83,7 +83,10 @@ def extract(path: str, text: str) -> Extraction:
         elif _COMPOSE.fullmatch(name) or yaml_deploy.is_compose(doc):
             yaml_deploy.compose(path, text, doc, out)
         elif yaml_deploy.is_kubernetes(doc):
-            yaml_deploy.kubernetes(path, text, doc, out)
+            pods = yaml_deploy.kubernetes(path, text, doc, out)
+            layer = None if pods else yaml_deploy.custom_resource_layer(doc)
+            if layer is not None:  # an operator's or a chart's settings, read as values
+                yaml_config.extract(path, text, doc, out, environment=environment, helm=True, layer=layer)
         else:
             yaml_config.extract(
                 path, text, doc, out, environment=environment, helm=helm is not None

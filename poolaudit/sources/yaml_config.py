@@ -34,6 +34,12 @@ _ENV_HINTS = (
     "POOL", "CONN", "IDLE", "OVERFLOW", "PING", "RECYCLE", "ACQUIRE", "CHECKOUT", "TIMEOUT",
     "DATASOURCE", "AGE", "LIMIT",
 )
+# Helm subcharts (bitnami and others) that run a database or cache server, by values key.
+_SERVER_CHARTS = {
+    "postgresql", "postgres", "postgresqlha", "mysql", "mariadb", "mariadbgalera", "mongodb",
+    "mongodbsharded", "redis", "rediscluster", "valkey", "memcached", "timescaledb", "clickhouse",
+    "cassandra", "elasticsearch", "opensearch",
+}
 _STRICT = {"spring", "quarkus", "micronaut"}  # frameworks whose keys are settings whatever the value
 
 
@@ -50,17 +56,20 @@ def extract(
     *,
     environment: str = "any",
     helm: bool = False,
+    layer: str = "helm",
 ) -> None:
+    """`helm`: the document holds values fed to templates or an operator (a values file, a
+    custom resource's spec), reported under `layer`."""
     leaves = list(tree.leaves(doc))
     environment = _document_environment(leaves) or environment
     first = len(out.settings)
-    _settings(path, text, leaves, out, environment, helm)
+    _settings(path, text, leaves, out, environment, layer if helm else None)
     if not helm:  # a Helm chart's values feed templates, not Spring's binder
         yaml_defaults.add_hikari_default(path, text, doc, out, first, environment)
 
 
 def _settings(
-    path: str, text: str, leaves: list[tree.Leaf], out: Extraction, environment: str, helm: bool
+    path: str, text: str, leaves: list[tree.Leaf], out: Extraction, environment: str, layer: str | None
 ) -> None:
     for leaf in leaves:
         segments = leaf.segments
@@ -80,21 +89,21 @@ def _settings(
         env = where_env or environment
         note = f"inherited from {leaf.inherited}" if leaf.inherited is not None else None
         key = tree.join(segments)
-        if _env_entry(path, text, out, leaf, names, key, env, helm, note):
+        if _env_entry(path, text, out, leaf, names, key, env, layer, note):
             continue
         jvm = yaml_jvm.classify(parts, names)
         app = None
         if jvm is None and names[0] not in yaml_jvm.ROOTS:
-            app = yaml_app.classify(parts, names, leaf.parent, server_guard=helm)
+            app = yaml_app.classify(parts, names, leaf.parent, server_guard=layer is not None)
         if jvm is not None:
             info, framework, pool, syntax = jvm.info, jvm.framework, jvm.pool, "colon"
             note = "; ".join(n for n in (note, jvm.note) if n) or None
         elif app is not None:
-            info, framework, syntax = app.info, "helm" if helm else app.framework, app.syntax
+            info, framework, syntax = app.info, layer or app.framework, app.syntax
             pool = tree.join(segments[:-1])
         else:
             if names[-1] in _URL_KEYS and _appkeys.is_database_url(key, leaf.node.value):
-                framework = "helm" if helm else ("spring" if names[0] == "spring" else "app-config")
+                framework = layer or ("spring" if names[0] == "spring" else "app-config")
                 found = url_settings(path, text, leaf.node, key=key, framework=framework, environment=env)
                 out.settings.extend(s.replace(note=note) if note else s for s in found)
             continue
@@ -123,7 +132,11 @@ def _candidate(last: str) -> bool:
     leaf = last.rsplit(".", 1)[-1].strip("\"'")
     if normalize(leaf) in _KEYS:
         return True
-    return "_" in leaf and any(hint in leaf.upper() for hint in _ENV_HINTS)
+    if "_" in leaf:  # `DB_POOL_SIZE`, `db_pool_size`: read like env vars by yaml_app
+        return any(hint in leaf.upper() for hint in _ENV_HINTS)
+    # camelCase names carrying their own database word (Helm values' `dbPool`,
+    # `databaseMaxConnections`): a two-substring test, as values files are mostly camelCase.
+    return "Pool" in leaf or "Conn" in leaf or "Overflow" in leaf
 
 
 def _env_entry(
@@ -134,12 +147,16 @@ def _env_entry(
     names: list[str],
     key: str,
     env: str,
-    helm: bool,
+    layer: str | None,
     note: str | None,
 ) -> bool:
     """`- name: DB_POOL_SIZE / value: "10"` lists, and `DB_POOL_SIZE: 10` under an env map."""
     segments = leaf.segments
-    framework = "helm" if helm else "app-config"
+    framework = layer or "app-config"
+    helm = layer is not None
+    # A Helm chart's database-server subchart (`postgresql.primary.extraEnvVars`): its
+    # variables configure the server's container (POSTGRESQL_MAX_CONNECTIONS), not a pool.
+    server = helm and any(n in _SERVER_CHARTS for n in names[:-1])
     in_list = len(segments) >= 2 and segments[-2].startswith("[")
     if in_list and segments[-1] in ("value", "Value") and leaf.parent is not None:
         name = tree.scalar(tree.get(leaf.parent, "name") or tree.get(leaf.parent, "Name"))
@@ -148,7 +165,7 @@ def _env_entry(
             entry(
                 path, text, out, name, leaf.node, None, bare_span(text, leaf.node),
                 key=f"{prefix}[name={name}].value", framework=framework, syntax="shell",
-                pool=prefix, environment=env, note=note,
+                pool=prefix, environment=env, note=note, server=server,
             )
             return True
     env_name = segments[-1].isupper() and "_" in segments[-1]
@@ -156,7 +173,7 @@ def _env_entry(
         entry(
             path, text, out, segments[-1], leaf.node, None, bare_span(text, leaf.node),
             key=key, framework=framework, syntax="shell", pool=tree.join(segments[:-1]),
-            environment=env, note=note,
+            environment=env, note=note, server=server,
         )
         return True
     return False

@@ -94,7 +94,24 @@ def compose(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                     )
 
 
-def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
+# Custom resources whose spec holds a chart's values (Flux HelmRelease `spec.values`, Argo CD
+# `spec.source.helm.valuesObject`, k3s HelmChart `spec.valuesContent` is a string).
+_VALUES_KINDS = frozenset({"HelmRelease", "Application", "ApplicationSet", "HelmChart"})
+
+
+def custom_resource_layer(doc: tree.Node) -> str | None:
+    """For a custom resource (an API group of its own, not one of Kubernetes' `*.k8s.io`):
+    the layer its spec is reported under when read as values (an operator's `spec.db.poolMaxSize`,
+    a HelmRelease's values); None for Kubernetes' own kinds."""
+    api = tree.scalar(tree.get(doc, "apiVersion")) or ""
+    group = api.rpartition("/")[0]
+    if "." not in group or group.endswith(".k8s.io"):
+        return None
+    return "helm" if tree.scalar(tree.get(doc, "kind")) in _VALUES_KINDS else "k8s"
+
+
+def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> bool:
+    """Reads a manifest's env and ConfigMap entries; True when it holds pod containers."""
     kind = tree.scalar(tree.get(doc, "kind")) or ""
     name = tree.scalar(tree.get(tree.get(doc, "metadata"), "name")) or ""
     pool = f"{kind}/{name}" if kind else name
@@ -131,8 +148,10 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                             key=key, framework="k8s", syntax="k8s", pool=pool,
                         )
     if kind in _NO_PODS:
-        return
+        return False
+    pods = False
     for segments, container in _containers(doc):
+        pods = True
         server = _server(container)
         env = tree.get(container, "env")
         if not isinstance(env, tree.SequenceNode):
@@ -146,6 +165,7 @@ def kubernetes(path: str, text: str, doc: tree.Node, out: Extraction) -> None:
                     path, text, out, var, value_node, None, bare_span(text, value_node),
                     key=key, framework="k8s", syntax="k8s", pool=pool, server=server,
                 )
+    return pods
 
 
 def _containers(doc: tree.Node) -> Iterator[tuple[tuple[str, ...], tree.Node]]:

@@ -231,7 +231,8 @@ APP_SPELLINGS = [
     "max_connections", "max_conns", "max_open_conns", "max_overflow", "pool_max_overflow",
     "overflow", "min_size", "min", "min_pool_size", "pool_min", "min_connections", "min_conns",
     "min_idle", "pool_timeout", "acquire_timeout", "timeout", "pool_recycle", "recycle",
-    "pool_pre_ping", "pre_ping", "checkout_timeout", "idle_timeout",
+    "pool_pre_ping", "pre_ping", "checkout_timeout", "idle_timeout", "max_open_conn",
+    "conn_max_lifetime", "conn_max_idle_time", "pool_min_size",
 ]
 
 
@@ -272,7 +273,7 @@ def test_prefilter_keeps_every_spelling_under_a_bare_db_block(snake: str) -> Non
         "DB_POOL_PRE_PING", "DB_POOL_RECYCLE", "DB_ACQUIRE_TIMEOUT", "DB_CHECKOUT_TIMEOUT", "DB_MIN_IDLE",
         "DB_CONNECTION_LIMIT", "POOL_TIMEOUT", "MAX_OVERFLOW", "HIKARI_MAXIMUM_POOL_SIZE", "DB_MIN_CONNS",
         "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "QUARKUS_DATASOURCE_JDBC_MAX_SIZE",
-        "DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE", "SQLALCHEMY_MAX_OVERFLOW", "MYSQL_MAX_CONNECTIONS",
+        "DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE", "SQLALCHEMY_MAX_OVERFLOW", "MYSQL_POOL_MAX_CONNECTIONS",
         "MAX_CONN", "MIN_CONN", "MAX_OPEN_CONNS", "ALCHEMY_POOL_SIZE", "DB_POOLING_MAX", "DEFAULT_POOL_SIZE",
         "PGBOUNCER_DEFAULT_POOL_SIZE", "PGBOUNCER_MIN_POOL_SIZE", "PGBOUNCER_RESERVE_POOL_SIZE",
         "QUARKUS_DATASOURCE_JDBC_IDLE_REMOVAL_INTERVAL",

@@ -1,0 +1,51 @@
+"""Whole config files as public projects write them: an env file of look-alikes beside real pool variables.
+
+Written from those projects' own files (trimmed); read by test_realworld_battery.py."""
+
+from __future__ import annotations
+
+PROJECTS: dict[str, dict[str, str]] = {}
+PROJECTS["env-lookalikes"] = {
+    "package.json": "{}\n",
+    ".env.production": """\
+# Web
+WEB_CONCURRENCY=4
+PUMA_MAX_THREADS=16
+RAILS_MAX_THREADS=5
+UV_THREADPOOL_SIZE=16
+GUNICORN_WORKERS=4
+CELERY_WORKER_CONCURRENCY=8
+SIDEKIQ_CONCURRENCY=25
+# Pools that are not the database's
+REDIS_POOL_SIZE=50
+REDIS_MAX_CONNECTIONS=100
+HTTP_POOL_SIZE=20
+THREAD_POOL_SIZE=8
+CACHE_POOL_SIZE=10
+AMQP_POOL_SIZE=4
+GRPC_MAX_CONNECTIONS=50
+ES_POOL_SIZE=10
+LDAP_POOL_SIZE=5
+SMTP_POOL=true
+KAFKA_MAX_POOL_RECORDS=500
+NGINX_WORKER_CONNECTIONS=1024
+# Server, not pool
+POSTGRES_MAX_CONNECTIONS=200
+MYSQL_MAX_CONNECTIONS=151
+PGBOUNCER_MAX_CLIENT_CONN=1000
+# Timeouts that are not the pool's
+DB_STATEMENT_TIMEOUT=30000
+DB_CONNECT_TIMEOUT=10
+DATABASE_QUERY_TIMEOUT=5
+DB_IDLE_IN_TRANSACTION_SESSION_TIMEOUT=60000
+# Real ones
+DB_POOL=12
+DATABASE_POOL_SIZE=20
+PG_POOL_MAX=30
+SQLALCHEMY_POOL_RECYCLE=1800
+#DB_POOL_SIZE=99
+  # DB_POOL_SIZE=98
+export DB_MAX_OVERFLOW=5
+DB_POOL_TIMEOUT="10"
+""",
+}
