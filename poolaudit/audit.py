@@ -111,6 +111,13 @@ def _asked_for(target: Target, options: ScanOptions) -> Asked:
     return ask(target.root, options)
 
 
+def forget_prepared() -> None:
+    """Stops what `prepare` asked and no audit used (an error came first): git processes, a
+    lent repository in the temporary folder."""
+    while _asked:
+        _asked.popitem()[1].close()
+
+
 def prepare(paths: list[Path], options: ScanOptions) -> None:
     """Starts git on each folder to scan, so that it answers while Python starts up (once per
     folder and options: the console script may have guessed them before parsing)."""

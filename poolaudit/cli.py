@@ -142,7 +142,7 @@ def audit(
     def body() -> int:
         from poolaudit import report
         from poolaudit.audit import audit as run_audit
-        from poolaudit.audit import prepare
+        from poolaudit.audit import forget_prepared, prepare
         from poolaudit.check import failing
         from poolaudit.scan import ScanOptions
 
@@ -151,8 +151,11 @@ def audit(
         if no_cache:
             options.cache = False
         prepare(targets, options)  # git lists and searches while the policy is read
-        loaded = load_policy(policy, targets, select or [], ignore or [], cache=not no_cache)
-        result = run_audit(targets, loaded, options, _progress())
+        try:
+            loaded = load_policy(policy, targets, select or [], ignore or [], cache=not no_cache)
+            result = run_audit(targets, loaded, options, _progress())
+        finally:
+            forget_prepared()
         if write_baseline is not None:
             from poolaudit import baseline as baseline_mod
 
@@ -323,6 +326,8 @@ def main() -> None:
         else:  # a message instead of a status, as sys.exit("...") gives
             sys.stderr.write(f"{exc.code}\n")
             code = 1
+    if "poolaudit.audit" in sys.modules:  # a guess `_guess_folders` made for a command that failed
+        sys.modules["poolaudit.audit"].forget_prepared()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

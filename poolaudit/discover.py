@@ -86,12 +86,58 @@ def _git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 
 
-def start_listing(root: Path, within: list[str] | None = None) -> subprocess.Popen[bytes] | None:
-    """Asks git for the files of a root in a work tree (`discover` reads the answer), so that
-    git can list them while Python does other things; `within`: only these folders."""
-    if git_toplevel(root) is None:
+def lend_repository(root: Path) -> str | None:
+    """An empty repository outside the scanned folder, lent to git so that it can list and
+    search a folder that is in no work tree (a tarball, a copy, a CI artifact) with its own walk
+    and `.gitignore` rules, in C.  git only reads the folder; the caller removes the repository
+    (`return_repository`) once the answers are read.  None when git cannot make one."""
+    import tempfile
+
+    try:
+        path = tempfile.mkdtemp(prefix="poolaudit-git-")
+    except OSError:
         return None
-    command = ["git", "--literal-pathspecs", "ls-files", "-z", "-v", "-s", "--cached", "--others", "--exclude-standard"]
+    try:
+        made = subprocess.run(
+            ["git", "init", "-q", "--bare", "--template=", path],
+            cwd=root,  # git runs where it will list: a folder it cannot enter gets no repository
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=_git_env(),
+        )
+    except OSError:
+        made = None
+    if made is None or made.returncode != 0:
+        return_repository(path)
+        return None
+    return path
+
+
+def return_repository(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def git_command(root: Path, lent: str | None) -> list[str]:
+    """`git`, pointed at the lent repository and the folder as its work tree when there is one."""
+    if lent is None:
+        return ["git"]
+    return ["git", f"--git-dir={lent}", f"--work-tree={os.path.abspath(root)}"]
+
+
+def start_listing(
+    root: Path, within: list[str] | None = None, lent: str | None = None
+) -> subprocess.Popen[bytes] | None:
+    """Asks git for the files of a root in a work tree (`discover` reads the answer), so that
+    git can list them while Python does other things; `within`: only these folders; `lent`: a
+    repository lent to a folder in no work tree (`lend_repository`)."""
+    if lent is None and git_toplevel(root) is None:
+        return None
+    command = [
+        *git_command(root, lent),
+        "--literal-pathspecs", "ls-files", "-z", "-v", "-s", "--cached", "--others", "--exclude-standard",
+    ]  # fmt: skip
     if within:
         command += ["--", *within]
     try:
@@ -106,10 +152,13 @@ def start_listing(root: Path, within: list[str] | None = None) -> subprocess.Pop
         return None
 
 
-def _git_files(asked: subprocess.Popen[bytes]) -> tuple[list[str], set[str], dict[str, str]] | None:
+def _git_files(
+    asked: subprocess.Popen[bytes], lent: bool = False
+) -> tuple[list[str], set[str], dict[str, str]] | None:
     """Tracked files plus untracked ones git does not ignore; the ones `git grep` cannot vouch
-    for: untracked files (it would walk the tree again) and symlinks (it reads the link); and
-    each tracked file's blob id in the index (what the scan cache is keyed by)."""
+    for: untracked files (it would walk the tree again; `lent`: every file is untracked, and
+    `git grep --untracked` searches them) and symlinks (it reads the link); and each tracked
+    file's blob id in the index (what the scan cache is keyed by)."""
     stdout, _ = asked.communicate()
     if asked.returncode != 0:
         return None
@@ -118,8 +167,11 @@ def _git_files(asked: subprocess.Popen[bytes]) -> tuple[list[str], set[str], dic
     blobs: dict[str, str] = {}
     for entry in stdout.decode("utf-8", "surrogateescape").split("\0"):
         if entry.startswith("? "):  # untracked: "? path"
+            if entry.endswith("/"):
+                return None  # a repository nested in a lent folder: git lists it, not its files
             names.add(entry[2:])
-            unsearched.add(entry[2:])
+            if not lent:
+                unsearched.add(entry[2:])
         elif "\t" in entry:  # tracked: "H mode sha stage\tpath"
             info, _, name = entry.partition("\t")
             names.add(name)
@@ -165,11 +217,11 @@ class Listing(NamedTuple):
     blobs: dict[str, str]  # tracked file -> blob id in the index (empty for a walk)
 
 
-def discover(root: Path, asked: subprocess.Popen[bytes] | None = None) -> Listing:
+def discover(root: Path, asked: subprocess.Popen[bytes] | None = None, lent: bool = False) -> Listing:
     """The files under `root` that a source reads, without a stat per folder (`asked`: git's
-    listing, if `start_listing` asked for it already)."""
+    listing, if `start_listing` asked for it already; `lent`: through a lent repository)."""
     asked = asked or start_listing(root)
-    listed = _git_files(asked) if asked is not None else None
+    listed = _git_files(asked, lent) if asked is not None else None
     if listed is not None and not listed[0]:
         listed = None  # a folder git ignores (or an empty one): the user asked for it, so walk it
     from_git = listed is not None

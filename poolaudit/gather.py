@@ -11,13 +11,22 @@ services' folders; a large service (a monolith) gets the cache and `git grep` to
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, start_listing
+from poolaudit.discover import (
+    FileRef,
+    ServiceMap,
+    discover,
+    git_toplevel,
+    lend_repository,
+    return_repository,
+    start_listing,
+)
 from poolaudit.prefilter import GitGrep, discard
 from poolaudit.resolve import usable
 from poolaudit.scan import FileResult, ScanOptions, scan
@@ -34,6 +43,7 @@ class Asked:
     cache: ScanCache | None
     grep: GitGrep | None
     options: str = ""  # the scan options asked with (ScanOptions.key and the cache switch)
+    lent: str | None = None  # a repository lent to a folder in no work tree (discover.py)
 
     def close(self) -> None:
         """Stops what is still running (answers asked for and not wanted)."""
@@ -43,6 +53,13 @@ class Asked:
             self.cache.close()
         if self.grep is not None:
             self.grep.close()
+        self.release()
+
+    def release(self) -> None:
+        """Removes the lent repository, once git has answered (or been stopped)."""
+        if self.lent is not None:
+            return_repository(self.lent)
+            self.lent = None
 
 
 NOTHING_ASKED = Asked(None, None, None)
@@ -53,9 +70,14 @@ def options_key(options: ScanOptions) -> str:
 
 
 def ask(root: Path, options: ScanOptions) -> Asked:
-    """Starts git on a root in a work tree (nothing for other folders)."""
+    """Starts git on a root: in a work tree, or in a folder in no work tree through a lent
+    empty repository (then without the cache: such files have no blob ids)."""
     if git_toplevel(root) is None:
-        return NOTHING_ASKED
+        lent = lend_repository(root) if root.is_dir() else None
+        if lent is None:
+            return NOTHING_ASKED
+        grep = GitGrep(root, lent=lent) if options.prefilter else None
+        return Asked(start_listing(root, lent=lent), None, grep, options_key(options), lent)
     from poolaudit.cache import ScanCache  # not for a hook's handful of files
 
     cache = ScanCache(root, options.key()) if options.cache else None
@@ -89,14 +111,20 @@ def gather(
         # A hook's files: only their services' folders are listed, not a whole monorepo.
         folders = sorted({ServiceMap(root).folder(rel) for rel in only})
         listing = start_listing(root, folders if "" not in folders else None)
+    lent = asked.lent is not None
     try:
-        refs, manifests, from_git, unsearched, blobs = discover(root, listing)
+        refs, manifests, from_git, unsearched, blobs = discover(root, listing, lent)
         candidates = asked.grep.collect() if asked.grep is not None else None  # reaps the processes
         candidates = candidates if from_git else None
         known = cache.known(blobs) if cache is not None else {}
     finally:
         if cache is not None:
             cache.close()
+        if asked.grep is not None:
+            asked.grep.close()  # stopped, if an error came first: before its repository goes
+        asked.release()
+    if lent and candidates is not None:
+        unsearched = _symlinks(root, refs, candidates)
     services = ServiceMap(root, manifests)
     excluded = _excluder(policy)
     refs = [ref for ref in refs if not excluded(ref.rel)]
@@ -169,6 +197,12 @@ def _remember(
         return kept
 
     cache.save(entries)
+
+
+def _symlinks(root: Path, refs: list[FileRef], candidates: dict[str, set[str]]) -> set[str]:
+    """Of the files git grep ruled out in a lent folder, the symlinks: it did not read them."""
+    ruled_out = (ref.rel for ref in refs if ref.kind in candidates and ref.rel not in candidates[ref.kind])
+    return {rel for rel in ruled_out if os.path.islink(os.path.join(root, rel))}
 
 
 def _trim(file: FileResult) -> FileResult:

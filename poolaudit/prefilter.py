@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from poolaudit import sources
+from poolaudit.discover import git_command
 
 _needles: dict[str, tuple[bytes, ...]] = {}
 
@@ -56,9 +57,11 @@ def may_hold(kind: str, data: bytes) -> bool:
 class GitGrep:
     """`git grep` for each group of file kinds, started at once so that they run while the
     caller lists files; tracked files only (searching untracked ones would walk the tree again).
-    `only`: search just these files (kind -> paths), e.g. the services a hook's files belong to."""
+    `only`: search just these files (kind -> paths), e.g. the services a hook's files belong to;
+    `lent`: a repository lent to a folder in no work tree, whose files are all untracked and
+    searched with `--untracked` (symlinks are not: git grep reads regular files only)."""
 
-    def __init__(self, root: Path, only: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, root: Path, only: dict[str, list[str]] | None = None, lent: str | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
         self._running: list[tuple[tuple[str, ...], subprocess.Popen[bytes]]] = []
         try:
@@ -73,8 +76,9 @@ class GitGrep:
                 # and they are more selective than the lowered needles Python falls back to.
                 literals = sorted({lit for kind in group for lit in sources.get(kind).LITERALS})
                 # File names as given, not as globs: `[` or `*` in a name means itself.
-                command = ["git", "--literal-pathspecs"] if only is not None else ["git"]
-                command += ["grep", "-l", "-z", "-F"]
+                command = git_command(root, lent)
+                command += ["--literal-pathspecs"] if only is not None else []
+                command += ["grep", "-l", "-z", "-F"] + (["--untracked"] if lent is not None else [])
                 for literal in literals:
                     command += ["-e", literal.decode("utf-8", "surrogateescape")]
                 command += ["--", *specs]
