@@ -47,8 +47,12 @@ def fork_map(
     items: Sequence[T],
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
+    pack: Callable[[R], Any] | None = None,
+    unpack: Callable[[T, Any], R] | None = None,
 ) -> list[R]:
-    """`func` over `items`, results in item order; None results are dropped."""
+    """`func` over `items`, results in item order; None results are dropped.  A child sends
+    `pack(result)` and this process rebuilds `unpack(item, packed)`: what this process already
+    holds (the item a result refers to) need not travel."""
     size = max(CHUNK, -(-len(items) // _MAX_CHUNKS))
     chunks = -(-len(items) // size)
     if jobs <= 1 or chunks < 2 or not can_fork():
@@ -67,7 +71,7 @@ def fork_map(
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child, reported through the pipe
                 os.close(read)
-                _child(func, items, size, queue, write)
+                _child(func, items, size, queue, write, pack)
             os.close(write)
             children.append((pid, read))
         done: list[int] = []  # chunk numbers whose results are in `parts`
@@ -82,6 +86,8 @@ def fork_map(
             else:
                 claimed, results = answer
                 done.extend(claimed)
+                if unpack is not None:
+                    results = [(index, unpack(items[index], packed)) for index, packed in results]
                 parts.append(results)
         if failed:  # what a failed child claimed is lost: every chunk no one answered for
             redo = set(range(chunks)).difference(done)
@@ -128,13 +134,22 @@ def _work(
     return out
 
 
-def _child(func: Callable[[T], R | None], items: Sequence[T], size: int, queue: int, write: int) -> None:
+def _child(
+    func: Callable[[T], R | None],
+    items: Sequence[T],
+    size: int,
+    queue: int,
+    write: int,
+    pack: Callable[[R], Any] | None,
+) -> None:
     # The terminal's Ctrl-C reaches the whole process group: the parent handles it, and stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     status = 1
     try:
         claimed: list[int] = []
-        results = _work(func, items, size, _claims(queue, claimed), None)
+        results: list[tuple[int, Any]] = _work(func, items, size, _claims(queue, claimed), None)
+        if pack is not None:
+            results = [(index, pack(result)) for index, result in results]
         data = pickle.dumps((claimed, results), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write, "wb") as pipe:
             pipe.write(data)

@@ -129,4 +129,13 @@ def scan(
             return None
         return finish(result) if finish is not None else result
 
-    return fork_map(one, refs, jobs, progress)
+    # A worker sends back what it found, not the FileRef (a Path and two strings) this process holds.
+    return fork_map(one, refs, jobs, progress, _pack, _unpack)
+
+
+def _pack(result: FileResult) -> tuple[Extraction | None, Skipped | None]:
+    return result.extraction, result.skipped
+
+
+def _unpack(ref: FileRef, packed: tuple[Extraction | None, Skipped | None]) -> FileResult:
+    return FileResult(ref, *packed)

@@ -82,3 +82,34 @@ def test_no_fork_beside_other_threads() -> None:
         release.set()
         other.join()
     assert can_fork()
+
+
+def test_a_child_sends_the_packed_result_and_this_process_unpacks_it() -> None:
+    """What this process holds (the item) does not travel back: a child pickles `pack(result)`
+    and this process rebuilds the result from the item and the packed part."""
+    parent = os.getpid()
+    packed_here: list[int] = []
+
+    class Unpicklable:
+        def __reduce__(self) -> tuple[object, ...]:
+            raise TypeError("an item must not be sent back")
+
+    items = [(n, Unpicklable()) for n in range(600)]
+
+    def func(item: tuple[int, Unpicklable]) -> tuple[tuple[int, Unpicklable], int]:
+        time.sleep(0.0002)
+        return item, os.getpid()
+
+    def pack(result: tuple[tuple[int, Unpicklable], int]) -> int:
+        if os.getpid() == parent:
+            packed_here.append(result[0][0])
+        return result[1]
+
+    def unpack(item: tuple[int, Unpicklable], pid: int) -> tuple[tuple[int, Unpicklable], int]:
+        return item, pid
+
+    out = fork_map(func, items, jobs=2, pack=pack, unpack=unpack)
+    assert [item for item, _ in out] == items  # the very objects this process holds
+    pids = {pid for _, pid in out}
+    assert len(pids) == 2 and parent in pids
+    assert packed_here == []  # results done here are neither packed nor unpacked
