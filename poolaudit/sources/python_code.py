@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 from poolaudit.model import Insertion, Origin, Span
 
@@ -22,8 +23,11 @@ class Code:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.starts = [0]
-        self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        if "\r" in text:
+            self.starts = [0]
+            self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        else:  # the common case, in C: each line's length plus its newline, summed
+            self.starts = list(accumulate([len(line) + 1 for line in text.split("\n")], initial=0))[:-1]
         self._ascii = text.isascii()
 
     def offset(self, lineno: int, col: int) -> int:
