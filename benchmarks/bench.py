@@ -10,6 +10,11 @@ wall times, the median per-round ratios to ripgrep, files per second (cold), pea
 checks the cold audit's JSON against the tree's `.truth.json` (recall and precision at path,
 line and written value) and the warm report against the cold one.
 
+`--loose` generates the trees without `git init` (a folder in no work tree: a tarball, a copy):
+poolaudit then lists and searches it through a repository lent from the temporary folder, and
+has no scan cache (its "warm" run reuses only the policy snapshot); ripgrep honours `.gitignore`
+only inside a git repository, so it also searches the ignored `node_modules/` and `.venv/`.
+
 ripgrep comes from the `ripgrep` package on PyPI (`pip install ripgrep`); the reference
 search is the one in ../shared/reference/performance.md.
 """
@@ -31,13 +36,14 @@ GENERATOR = HERE.parent.parent / "shared" / "bench" / "make_monorepo.py"
 RG_PATTERN = "pool_size|maximum-pool-size|pool:|POOL"
 
 
-def generate(services: int, work: Path) -> Path:
-    out = work / f"mono-{services}"
+def generate(services: int, work: Path, loose: bool = False) -> Path:
+    out = work / f"{'loose' if loose else 'mono'}-{services}"
     if not (out / ".truth.json").exists():
         if out.exists():
             shutil.rmtree(out)
         subprocess.run(
-            [sys.executable, str(GENERATOR), "--services", str(services), "--seed", "1", "--out", str(out), "--git"],
+            [sys.executable, str(GENERATOR), "--services", str(services), "--seed", "1", "--out", str(out)]
+            + ([] if loose else ["--git"]),
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -75,7 +81,13 @@ def truth_check(tree: Path, report: Path) -> tuple[float, float, int, int]:
 
 
 def files_in(tree: Path) -> int:
-    out = subprocess.run(["git", "ls-files"], cwd=tree, capture_output=True, text=True, check=True)
+    """Files not ignored (a loose tree is listed as git would list it in a work tree)."""
+    command = ["git", "ls-files", "--cached", "--others", "--exclude-standard"]
+    if not (tree / ".git").exists():
+        lent = tree.parent / f".{tree.name}-lent.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(lent)], check=True)
+        command[1:1] = [f"--git-dir={lent}", f"--work-tree={tree}"]
+    out = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True)
     return len(out.stdout.splitlines())
 
 
@@ -91,6 +103,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/poolaudit-bench"))
     parser.add_argument("--poolaudit", default=shutil.which("poolaudit") or "poolaudit")
     parser.add_argument("--rg", default=shutil.which("rg") or "rg")
+    parser.add_argument("--loose", action="store_true", help="Trees without git init (see above).")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     cache = args.work / "cache"
@@ -103,7 +116,7 @@ def main() -> int:
     print(f"{'services':>8} {'files':>7} {'rg s':>7} {'cold s':>7} {'ratio':>6} {'warm s':>7} {'ratio':>6} "
           f"{'files/s':>8} {'RSS MB':>7} {'recall':>7} {'precision':>9} {'false':>6} {'warm=cold':>9}")
     for services in args.services:
-        tree = generate(services, args.work)
+        tree = generate(services, args.work, args.loose)
         nfiles = files_in(tree)
         rg_cmd = [args.rg, "-l", "-i", "--hidden", "-g", "!.git", "-e", RG_PATTERN, str(tree)]
         audit = [args.poolaudit, "audit", "--format", "json", "--exit-zero"]
