@@ -90,18 +90,81 @@ def extract(path: str, text: str) -> Extraction:
             line = int(match.group(1)) if match else last
         # tomli (Python 3.10) places an error at the end of the document on the line after it.
         raise SourceError(f"invalid TOML: {exc}", min(line, last)) from None
-    scanner = Scanner(text).run()
+    name = path.rsplit("/", 1)[-1]
+    stem, rocket = name.rsplit(".", 1)[0], name.lower() == "rocket.toml"
+    # Most TOML files (pyproject.toml above all) hold no pool key and no database URL: tomllib's
+    # data tells so, and only files that may hold one pay for the position scanner.
+    wanted = _candidates(data, stem, rocket)
     found = Extraction()
+    if not wanted and "poolaudit:" not in text:  # no setting, and no suppression comment
+        return found
+    scanner = Scanner(text).run()
     lines = LineIndex(text)
     for offset, comment in scanner.comments:
         record = suppression(path, lines.line(offset), comment)
         if record is not None:
             found.suppressions.append(record)
-    name = path.rsplit("/", 1)[-1]
-    file = _File(path, text, lines, data, name.rsplit(".", 1)[0], name.lower() == "rocket.toml")
+    file = _File(path, text, lines, data, stem, rocket)
     for keys, start, end in scanner.scalars:
-        found.settings.extend(_settings(file, keys, start, end))
+        if keys in wanted:  # any other scalar is ruled out by what `_candidates` checks
+            found.settings.extend(_settings(file, keys, start, end))
     return found
+
+
+def _candidates(data: dict[str, Any], stem: str, rocket: bool) -> set[Path]:
+    """The key paths of scalars that may be reported: a pool key, or a string that is a database
+    URL.  `_settings` returns nothing for every other scalar, so the scanner's other finds are
+    skipped."""
+    found: set[Path] = set()
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+            if isinstance(value, (dict, list)):
+                stack.append(((*path, key), value))
+            elif isinstance(key, str):  # array elements are never settings
+                keys = (*path, key)
+                names = [k for k in keys if isinstance(k, str)]
+                if names[:2] == ["tool", "poolaudit"]:
+                    continue
+                info, _, url_name = _key_info(tuple(names), stem, rocket)
+                if info is not None:
+                    found.add(keys)
+                elif isinstance(value, str):
+                    # Without a colon there is no scheme: the key's name alone decides (cached).
+                    if ":" in value:
+                        url_name = _appkeys.is_database_url(".".join(names), value)
+                    if url_name:
+                        found.add(keys)
+    return found
+
+
+# (names, stem, Rocket.toml?) -> _key_info's answer; the same keys recur in every service.
+_KEY_INFO: dict[tuple[tuple[str, ...], str, bool], tuple[KeyInfo | None, bool, bool]] = {}
+
+
+def _key_info(
+    names: tuple[str, ...], stem: str, rocket_file: bool
+) -> tuple[KeyInfo | None, bool, bool]:
+    """The pool setting the key `names` holds (or None), whether it is a Rocket pool's, and
+    whether a value without a URL scheme is a database URL by the key's name alone."""
+    cached = _KEY_INFO.get((names, stem, rocket_file))
+    if cached is not None:
+        return cached
+    rocket = (
+        len(names) == 4
+        and normalize(names[1]) == "databases"
+        and (rocket_file or names[0].lower() in _ROCKET_PROFILES)
+    )
+    if rocket and names[-1].lower() in _ROCKET_KEYS:
+        info = None if _appkeys.is_excluded(list(names[2:3])) else _ROCKET_KEYS[names[-1].lower()]
+    else:
+        info = _appkeys.classify(list(names[:-1]), names[-1], (stem,))
+    if len(_KEY_INFO) >= 8192:  # a bound for huge monorepos; refilling is cheap
+        _KEY_INFO.clear()
+    url_name = _appkeys.is_database_url(".".join(names), "")
+    _KEY_INFO[(names, stem, rocket_file)] = answer = (info, rocket, url_name)
+    return answer
 
 
 def _settings(file: _File, keys: Path, start: int, end: int) -> list[Setting]:
@@ -110,15 +173,7 @@ def _settings(file: _File, keys: Path, start: int, end: int) -> list[Setting]:
         return []  # array elements are lists of things, never one pool's setting
     if names[:2] == ["tool", "poolaudit"]:
         return []  # poolaudit's own policy (budgets, bounds), not a service's configuration
-    rocket = (
-        len(names) == 4
-        and normalize(names[1]) == "databases"
-        and (file.rocket or names[0].lower() in _ROCKET_PROFILES)
-    )
-    if rocket and names[-1].lower() in _ROCKET_KEYS:
-        info = None if _appkeys.is_excluded(names[2:3]) else _ROCKET_KEYS[names[-1].lower()]
-    else:
-        info = _appkeys.classify(names[:-1], names[-1], (file.stem,))
+    info, rocket, _ = _key_info(tuple(names), file.stem, file.rocket)
     raw = file.text[start:end]
     value = confirmed(file.data, keys, raw)
     if value is MISSING or (info is not None and _names_other_service(file.data, keys[:-1])):
