@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from poolaudit import environments
 from poolaudit.discover import FileRef, ServiceMap, git_toplevel, kind_of
+from poolaudit.errors import PoolauditError
 from poolaudit.gather import NOTHING_ASKED, Asked, ask, gather, options_key
 from poolaudit.model import EnvDef, Extraction, Result, Setting, Suppression, Symbol
 from poolaudit.resolve import resolve
@@ -28,7 +30,11 @@ class Target:
 
 
 def targets_for(paths: list[Path]) -> list[Target]:
-    """Folders are scanned whole; files (as pre-commit passes them) are grouped by repository."""
+    """Folders are scanned whole; files (as pre-commit passes them) are grouped by repository.
+    A path that does not exist is an error, not a clean audit of nothing (a typo in CI)."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise PoolauditError(f"no such file or folder: {', '.join(missing)}")
     folders = [p for p in paths if p.is_dir()]
     files = [p for p in paths if not p.is_dir()]
     targets = [Target(p, "") for p in folders]

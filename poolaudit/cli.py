@@ -150,8 +150,8 @@ def audit(
         options = ScanOptions(max_bytes=int(max_file_size * 1024 * 1024), jobs=jobs)
         if no_cache:
             options.cache = False
-        prepare(targets, options)  # git lists and searches while the policy is read
         try:
+            prepare(targets, options)  # git lists and searches while the policy is read
             loaded = load_policy(policy, targets, select or [], ignore or [], cache=not no_cache)
             result = run_audit(targets, loaded, options, _progress())
         finally:

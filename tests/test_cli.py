@@ -178,3 +178,12 @@ def test_console_script_flushes_everything_and_keeps_the_status(tmp_path: Path) 
     assert (clean.returncode, clean.stdout) == (0, "")
     usage = subprocess.run([sys.executable, "-m", "poolaudit", "audit", "--format", "nope"], capture_output=True, text=True)
     assert usage.returncode == 2 and "unknown format" in usage.stderr
+
+
+@pytest.mark.parametrize("command", [["audit"], ["audit", "--format", "json"], ["fix", "--diff"]])
+def test_exit_2_when_a_path_does_not_exist(tmp_path: Path, command: list[str]) -> None:
+    """A typo in a CI job's path is an error, not a clean audit of nothing."""
+    svc = _svc(tmp_path, 4)
+    result = runner.invoke(app, [*command, str(svc), str(tmp_path / "servces")])
+    assert result.exit_code == 2
+    assert f"no such file or folder: {tmp_path / 'servces'}" in result.output
