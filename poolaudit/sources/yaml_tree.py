@@ -69,7 +69,7 @@ SequenceNode = yaml.SequenceNode
 def compose(text: str) -> list[Node]:
     """Every document of `text` (empty documents dropped); SourceError with the line on error."""
     try:
-        return [doc for doc in yaml.compose_all(text, Loader=_LOADER) if doc is not None]
+        docs = [doc for doc in yaml.compose_all(text, Loader=_LOADER) if doc is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -79,6 +79,14 @@ def compose(text: str) -> list[Node]:
         raise SourceError(f"YAML: {exc.reason}", line) from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise SourceError(f"YAML: {exc}", None) from None
+    if "<<" not in text and "!" not in text:
+        # No key can be a merge: that takes a plain `<<` or a tag, and every tag starts with `!`.
+        for doc in docs:
+            doc.__dict__[_NO_MERGES] = True
+    return docs
+
+
+_NO_MERGES = "_poolaudit_no_merges"  # on a document root: `leaves` may read mappings as written
 
 
 class Pair(NamedTuple):  # a tuple: one is made for every key of every mapping
@@ -176,6 +184,7 @@ def leaves(root: Node) -> Iterator[Leaf]:
     first_seen: dict[int, tuple[str, ...]] = {}  # node id -> key path where its anchor is written
     stack: list[_Entry] = [(root, (), None, None, ())]
     budget = _ALIAS_BUDGET
+    as_written = root.__dict__.get(_NO_MERGES, False)  # every mapping's pairs are its own keys
     while stack:
         node, segments, parent, inherited, chain = stack.pop()
         if inherited is not None:
@@ -185,18 +194,31 @@ def leaves(root: Node) -> Iterator[Leaf]:
         if isinstance(node, ScalarNode):
             yield Leaf(segments, node, parent, inherited)
             continue
-        items: list[tuple[tuple[str, ...], Node, MappingNode | None, MappingNode | None]]
+        children: list[_Entry] = []  # made in order: the first path seen is the anchor's
         if isinstance(node, MappingNode):
-            items = [((*segments, p.key.value), p.value, node, p.source) for p in pairs(node)]
+            # Without merges, a mapping's pairs are its scalar keys as written: no Pair is made.
+            for item in node.value if as_written else pairs(node):  # (key, value[, merged from])
+                key, child = item[0], item[1]
+                if not isinstance(key, ScalarNode):
+                    continue
+                path, source = (*segments, key.value), None if as_written else item[2]
+                if source is None and id(child) not in first_seen:  # most nodes: no alias
+                    first_seen[id(child)] = path
+                    children.append((child, path, node, inherited, chain))
+                    continue
+                entry = _child(first_seen, child, path, node, inherited, chain, source)
+                if entry is not None:
+                    children.append(entry)
         elif isinstance(node, SequenceNode):
-            items = [((*segments, f"[{i}]"), item, None, None) for i, item in enumerate(node.value)]
-        else:
-            continue
-        children: list[_Entry] = []
-        for path, child, holder, source in items:  # in order: the first path seen is the anchor's
-            entry = _child(first_seen, child, path, holder, inherited, chain, source)
-            if entry is not None:
-                children.append(entry)
+            for index, child in enumerate(node.value):
+                path = (*segments, f"[{index}]")
+                if id(child) not in first_seen:
+                    first_seen[id(child)] = path
+                    children.append((child, path, None, inherited, chain))
+                else:
+                    entry = _child(first_seen, child, path, None, inherited, chain, None)
+                    if entry is not None:
+                        children.append(entry)
         children.reverse()
         stack.extend(children)
 

@@ -47,3 +47,21 @@ def test_merge_key_tag_and_merged_pairs() -> None:
     found = [(p.key.value, tree.scalar(p.value), p.source is not None) for p in tree.pairs(prod)]
     assert found == [("pool", "9", False), ("idle", "2", True)]
     assert tree.pairs(prod) is tree.pairs(prod)  # kept on the node: asked once per mapping
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a: &x 5\nb: *x\nc:\n  d: [1, *x]\n  e: {f: 2}\n", id="aliases"),
+        pytest.param("base: &b\n  pool: 5\nprod:\n  <<: *b\n  idle: 1\n", id="merge"),
+        pytest.param("m: &m {k: 1}\nn: *m\no: [*m, *m]\n? [x]\n: 3\n", id="alias-mapping-complex-key"),
+    ],
+)
+def test_leaves_are_the_same_whether_a_text_may_hold_merges_or_not(text: str) -> None:
+    """A text without `<<` and `!` has no merge key, and its mappings are walked as written."""
+
+    def walked(source: str) -> list[tuple[object, ...]]:
+        (doc,) = tree.compose(source)
+        return [(leaf.segments, leaf.node.value, leaf.parent is None, leaf.inherited) for leaf in tree.leaves(doc)]
+
+    assert walked(text) == walked(text + "# !\n")
