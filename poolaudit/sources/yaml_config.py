@@ -201,9 +201,7 @@ def _document_environment(leaves: list[tree.Leaf]) -> str | None:
     for leaf in leaves:
         if not leaf.segments[0].startswith(("spring", "Spring")):
             continue
-        parts, _ = _parts(leaf.segments)
-        names = [normalize(p.split("[")[0]) for p in parts]
-        if names[:4] == ["spring", "config", "activate", "onprofile"] or names == ["spring", "profiles"]:
+        if _activates(leaf.segments):
             expression = leaf.node.value
             if "!" in expression:
                 return "any"
@@ -211,3 +209,20 @@ def _document_environment(leaves: list[tree.Leaf]) -> str | None:
             found.discard(None)
             return found.pop() if len(found) == 1 else "any"
     return None
+
+
+# segments -> whether they are a profile activation key; the same keys recur in every file.
+_ACTIVATES: dict[tuple[str, ...], bool] = {}
+
+
+def _activates(segments: tuple[str, ...]) -> bool:
+    """`spring.config.activate.on-profile` (and below it), or legacy `spring.profiles`."""
+    found = _ACTIVATES.get(segments)
+    if found is None:
+        parts, _ = _parts(segments)
+        names = [normalize(p.split("[")[0]) for p in parts]
+        found = names[:4] == ["spring", "config", "activate", "onprofile"] or names == ["spring", "profiles"]
+        if len(_ACTIVATES) >= 4096:  # a bound for huge monorepos; refilling is cheap
+            _ACTIVATES.clear()
+        _ACTIVATES[segments] = found
+    return found

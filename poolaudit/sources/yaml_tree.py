@@ -10,6 +10,7 @@ semantics), and a scalar reached through an alias or merge keeps the anchor's po
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -95,6 +96,9 @@ class Pair(NamedTuple):  # a tuple: one is made for every key of every mapping
     source: MappingNode | None  # the merged mapping this pair came from (None: written here)
 
 
+_pair = functools.partial(tuple.__new__, Pair)  # Pair(key, value, None) without a Python call
+
+
 def pairs(node: MappingNode) -> list[Pair]:
     """The mapping's effective key/value pairs with `<<` merges applied; scalar keys only.
 
@@ -102,10 +106,13 @@ def pairs(node: MappingNode) -> list[Pair]:
     readers ask for the pairs of one mapping many times (`get` of each key, walks)."""
     found: list[Pair] | None = node.__dict__.get(_PAIRS)
     if found is None:
-        if any(key.tag == MERGE_TAG for key, _ in node.value):
-            found = _pairs(node, {}, 0)
-        else:  # no `<<:` (most mappings): the scalar-keyed pairs as written
-            found = [Pair(key, value, None) for key, value in node.value if isinstance(key, ScalarNode)]
+        found = []
+        for key, value in node.value:  # most mappings hold no `<<:`: the scalar keys as written
+            if key.tag == MERGE_TAG:
+                found = _pairs(node, {}, 0)
+                break
+            if isinstance(key, ScalarNode):
+                found.append(_pair((key, value, None)))
         node.__dict__[_PAIRS] = found
     return found
 
