@@ -22,6 +22,8 @@ Path = tuple[object, ...]  # str keys and int array indexes
 _WS = re.compile(r"[ \t]*")
 _WS_NL = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
+_SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_\-]+)[ \t]*")
+_BLANK = re.compile(r"[ \t\r\n\ufeff]*")
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
 _ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""(?:"{1,2}(?!"))?', re.DOTALL)
@@ -30,6 +32,10 @@ _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
 )
 _BARE_VALUE = re.compile(r"[^\s,\]\}#]+")
+# The scalar patterns to try, in order, by the value's first character: a quoted pattern
+# cannot match without its quote.
+_UNQUOTED = (_DATETIME, _BARE_VALUE)
+_SCALARS = {'"': (_ML_BASIC, _BASIC, *_UNQUOTED), "'": (_ML_LITERAL, _LITERAL, *_UNQUOTED)}
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _SIMPLE_ESCAPES = {
     "b": "\b",
@@ -88,20 +94,21 @@ class Scanner:
 
     def _skip_blank(self) -> None:
         """Whitespace, newlines and comments (recorded)."""
-        text, size = self.text, len(self.text)
-        while self.pos < size:
-            char = text[self.pos]
-            if char in " \t\r\n\ufeff":
-                self.pos += 1
-            elif char == "#":
-                end = text.find("\n", self.pos)
-                end = size if end < 0 else end
-                self.comments.append((self.pos, text[self.pos : end]))
-                self.pos = end
-            else:
+        text = self.text
+        while True:
+            self.pos = _BLANK.match(text, self.pos).end()  # type: ignore[union-attr]
+            if not text.startswith("#", self.pos):
                 return
+            end = text.find("\n", self.pos)
+            end = len(text) if end < 0 else end
+            self.comments.append((self.pos, text[self.pos : end]))
+            self.pos = end
 
     def _key(self) -> list[str]:
+        simple = _SIMPLE_KEY.match(self.text, self.pos)  # one bare key, not dotted: most keys
+        if simple is not None and not self.text.startswith(".", simple.end()):
+            self.pos = simple.end()
+            return [simple.group(1)]
         keys = []
         while True:
             self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
@@ -160,7 +167,7 @@ class Scanner:
                 if text.startswith(",", self.pos) or self.pos == start:
                     self.pos += 1
         else:
-            for pattern in (_ML_BASIC, _ML_LITERAL, _BASIC, _LITERAL, _DATETIME, _BARE_VALUE):
+            for pattern in _SCALARS.get(char, _UNQUOTED):  # those that can match at this char
                 match = pattern.match(text, self.pos)
                 if match is not None:
                     self.scalars.append((path, match.start(), match.end()))
@@ -194,13 +201,32 @@ def confirmed(data: dict[str, Any], keys: Path, raw: str) -> object:
             node = node[key]
         except (KeyError, IndexError, TypeError):
             return MISSING
-    try:
-        scanned = tomllib.loads("v = " + raw)["v"]
-    except tomllib.TOMLDecodeError:
-        return MISSING
+    scanned = _plain(raw)
+    if scanned is MISSING:
+        try:
+            scanned = tomllib.loads("v = " + raw)["v"]
+        except tomllib.TOMLDecodeError:
+            return MISSING
     if scanned != node or type(scanned) is not type(node):
         return MISSING
     return node
+
+
+_PLAIN_INT = re.compile(r"0|[1-9][0-9]*")
+# A basic string without escapes: any character but quote, backslash and the control
+# characters TOML forbids in one (all but tab).
+_PLAIN_BASIC = re.compile(r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"')
+_BOOLS: dict[str, object] = {"true": True, "false": False}
+
+
+def _plain(raw: str) -> object:
+    """What tomllib reads from `raw` when it is a plain decimal integer, a boolean or a basic
+    string without escapes (most values; parsed directly); else MISSING."""
+    if _PLAIN_INT.fullmatch(raw):
+        return int(raw)
+    if _PLAIN_BASIC.fullmatch(raw):
+        return raw[1:-1]
+    return _BOOLS.get(raw, MISSING)
 
 
 def dotted(keys: Path) -> str:

@@ -4,9 +4,11 @@ only for files that may hold one: what it reports is what scanning every scalar 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from poolaudit.model import Extraction, Suppression
-from poolaudit.sources import toml
+from poolaudit.sources import _tomlscan, toml
 from poolaudit.sources._lines import LineIndex, suppression
 from poolaudit.sources._tomlscan import Scanner
 
@@ -100,3 +102,58 @@ def test_a_suppression_in_a_file_without_settings_is_still_returned() -> None:
     found = toml.extract("a.toml", "[app]\n# poolaudit: ignore[PA101] because\nname = 'x'\n")
     assert found.settings == []
     assert found.suppressions == [Suppression("a.toml", 2, ("PA101",), "because")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(
+            alphabet=st.sampled_from("\"\\'0123456789+-_.xe \t\x00\x1f\x7f\u0663aéZ\n"), max_size=8
+        ),
+        st.text(max_size=6).map(lambda body: '"' + body + '"'),
+        st.sampled_from(
+            ["true", "false", "True", "0", "00", "007", "-0", "1_0", '""', '"a\\"', '"\t"']
+        ),
+    )
+)
+def test_values_read_directly_are_what_tomllib_reads(raw: str) -> None:
+    direct = _tomlscan._plain(raw)
+    if direct is _tomlscan.MISSING:
+        return
+    read = toml.tomllib.loads("v = " + raw)["v"]
+    assert (direct, type(direct)) == (read, type(read))
+
+
+SCANNED = [
+    pytest.param(
+        "# top\n[a]\nx = 1 # c\n\"q.k\" = \"v#\"\n'lit' = 's'\nd.e . f = 2.5\n[[t]]\nn = 1\n[[t]]\n"
+        'n = [1, [2, 3], {i = "j"}]\n[t.sub]\nm = 1979-05-27T07:32:00Z\n',
+        id="structure",
+    ),
+    pytest.param(
+        's = """\na "" b\n"""\nl = \'\'\'x\'\'\'\ne = "\\u00e9\\t"\nb = true\n', id="strings"
+    ),
+    pytest.param(
+        "arr = [\n  1, # one\n  2,\n]\ninl = { a = 1, b.c = 2 }\nneg = -3\nh = 0x1F\n", id="arrays"
+    ),
+    pytest.param("\ufeff[database]\npool_size = 1\r\nmax_overflow = 2\r\n", id="bom-crlf"),
+]
+
+
+def _scalar_paths(node: object, path: tuple[object, ...] = ()) -> set[tuple[object, ...]]:
+    if isinstance(node, dict):
+        return {p for key, value in node.items() for p in _scalar_paths(value, (*path, key))}
+    if isinstance(node, list):
+        return {p for i, value in enumerate(node) for p in _scalar_paths(value, (*path, i))}
+    return {path}
+
+
+@pytest.mark.parametrize(
+    "text", [*SCANNED, *(pytest.param(p.values[0], id=p.id) for p in [*SPELLINGS, *NOT_SETTINGS])]
+)
+def test_the_scanner_finds_every_scalar_where_tomllib_reads_it(text: str) -> None:
+    data = toml.tomllib.loads(text.removeprefix("\ufeff"))
+    scanner = Scanner(text).run()
+    assert {keys for keys, _, _ in scanner.scalars} == _scalar_paths(data)
+    for keys, start, end in scanner.scalars:
+        assert _tomlscan.confirmed(data, keys, text[start:end]) is not _tomlscan.MISSING, keys
