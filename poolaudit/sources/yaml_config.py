@@ -125,7 +125,20 @@ def _settings(
         )
 
 
+# last key -> `_candidate`'s answer: every leaf asks, and the same keys recur in every file.
+_CANDIDATES: dict[str, bool] = {}
+
+
 def _candidate(last: str) -> bool:
+    found = _CANDIDATES.get(last)
+    if found is None:
+        if len(_CANDIDATES) >= 8192:  # a bound for huge monorepos; refilling is cheap
+            _CANDIDATES.clear()
+        found = _CANDIDATES[last] = _may_name_setting(last)
+    return found
+
+
+def _may_name_setting(last: str) -> bool:
     """Whether a key (its last part) can name a setting, an env entry or a URL: a cheap test."""
     if last in ("value", "Value"):
         return True
