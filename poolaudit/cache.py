@@ -11,6 +11,7 @@ The cache lives in the user's cache folder (`$POOLAUDIT_CACHE_DIR`, else
 the checkout.  Its name covers everything else a result depends on: the root, the poolaudit
 code (every module's size and modification time, so an upgrade or an edit starts afresh), the
 Python that parses, and the scan options.  A cache that cannot be read or written is ignored: it only ever saves time.
+The validated policy is kept in the same folder (`policy/snapshot.py`, written with `store`).
 """
 
 from __future__ import annotations

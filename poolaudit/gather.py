@@ -3,7 +3,8 @@
 Inside a git work tree, git is asked up to three things at once, before the policy is even
 read (`ask`): the files (`git ls-files`); with a cache to read, which tracked files differ from
 the index (`git diff-files`); without one, which files hold a literal some source looks for
-(`git grep`).  Files whose content the cache knows are not read; the others are read and
+(`git grep`).  A folder in no work tree gets the listing and the search through an empty
+repository lent from the temporary folder (no cache: its files have no blob ids).  Files whose content the cache knows are not read; the others are read and
 extracted by the scan, and what they hold is remembered.  A hook's files bring only their
 services' folders; a large service (a monolith) gets the cache and `git grep` too.
 """

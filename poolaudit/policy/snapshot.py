@@ -14,6 +14,7 @@ attributes, `model_fields_set`, `model_extra`, `model_copy(update=...)`, and `fi
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,10 @@ def _read(where: Path) -> Frozen | None:
         with open(where, "rb") as handle:
             files, frozen = pickle.load(handle)
         if isinstance(frozen, Frozen) and all(_digest(Path(path)) == digest for path, digest in files.items()):
+            try:
+                os.utime(where)  # in use: not pruned with the month-old files (cache._prune)
+            except OSError:
+                pass  # a read-only cache folder still serves its snapshot
             return frozen
     except Exception:  # noqa: BLE001 - missing, unreadable, another shape: load afresh
         pass
