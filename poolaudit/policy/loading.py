@@ -1,9 +1,11 @@
 """Which policy a run uses, and the chain of files it extends.
 
 Lookup order: `--policy FILE`; else `.poolaudit.yaml`, `.poolaudit.yml`, `.poolaudit.toml`, or
-`[tool.poolaudit]` in `pyproject.toml` at the root; else the shipped `default` preset.  A user
-policy extends `default` unless it says `extends: strict`, `extends: path/to/base.yaml` or
-`extends: none`.
+`[tool.poolaudit]` in `pyproject.toml`, in the scanned folder or the nearest folder above it
+up to the top of its repository (as ruff finds its configuration: a subfolder audit or a
+command run inside a service uses the repository's policy, and a service may keep its own);
+else the shipped `default` preset.  A user policy extends `default` unless it says
+`extends: strict`, `extends: path/to/base.yaml` or `extends: none`.
 """
 
 from __future__ import annotations
@@ -37,13 +39,33 @@ def load(explicit: Path | None, root: Path) -> Policy:
         if not explicit.is_file():
             raise PolicyError("policy file not found", str(explicit))
         return _load_chain(explicit)
-    for name in USER_FILES:
-        if (root / name).is_file():
-            return _load_chain(root / name)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and _has_tool_table(pyproject):
-        return _load_chain(pyproject)
+    for folder in lookup_folders(root):
+        for name in USER_FILES:
+            if (folder / name).is_file():
+                return _load_chain(folder / name)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return _load_chain(pyproject)
     return _load_chain(presets_dir() / "default.yaml")
+
+
+def lookup_folders(root: Path) -> list[Path]:
+    """The folders searched for a policy, nearest first: `root` and each folder above it up to
+    the top of its git repository (only `root` outside a work tree: nothing above a copied
+    folder is its configuration)."""
+    from poolaudit.discover import git_toplevel
+
+    folder = root.absolute()
+    top = git_toplevel(folder)
+    if top is None:
+        return [folder]
+    real, top = folder.resolve(), top.resolve()
+    if real != top and top not in real.parents:
+        return [folder]
+    folders = [real]
+    while folders[-1] != top:
+        folders.append(folders[-1].parent)
+    return folders
 
 
 def _has_tool_table(pyproject: Path) -> bool:

@@ -3,8 +3,8 @@
 Importing pydantic and building the policy's validators costs about 50 ms: half of a small
 repository's audit or of a pre-commit run.  Once a policy has been loaded and validated, its
 data is stored in poolaudit's cache folder as plain objects (`Frozen`), beside a digest of
-every file the lookup read or looked for (the `.poolaudit.*` candidates, `pyproject.toml`, each
-file of the `extends` chain).  A later run whose files all have the same digests, with the same
+every file the lookup read or looked for (the `.poolaudit.*` candidates and `pyproject.toml` of
+every folder searched, each file of the `extends` chain).  A later run whose files all have the same digests, with the same
 poolaudit code, reads the snapshot; any difference means loading and validating again.
 
 A `Frozen` answers every read the audit makes of a policy: the fields (and extra keys) as
@@ -80,11 +80,12 @@ def load(explicit: Path | None, root: Path) -> Any:
     kept = _read(where)
     if kept is not None:
         return kept
-    from poolaudit.policy.loading import USER_FILES
+    from poolaudit.policy.loading import USER_FILES, lookup_folders
     from poolaudit.policy.loading import load as load_and_validate
 
     policy = load_and_validate(explicit, root)
-    looked_at = [] if explicit is not None else [root / name for name in (*USER_FILES, "pyproject.toml")]
+    names = (*USER_FILES, "pyproject.toml")
+    looked_at = [] if explicit is not None else [folder / name for folder in lookup_folders(root) for name in names]
     files = {str(path): _digest(path) for path in [*looked_at, *(Path(f).absolute() for f in policy.files)]}
     cache.store(where, (files, freeze(policy)))
     return policy
