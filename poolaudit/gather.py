@@ -223,6 +223,8 @@ def _excluder(policy: Any) -> Callable[[str], bool]:
     from fnmatch import fnmatch
 
     globs = list(getattr(policy, "exclude", None) or [])
+    # `**/x/**` matches `x/...` at the top too, as in gitignore (and overrides' globs, bounds._glob).
+    globs += [g[3:] for g in globs if g.startswith("**/")]
     if not globs:
         return lambda rel: False
     return lambda rel: any(fnmatch(rel, g) or fnmatch(rel, g.rstrip("/") + "/*") for g in globs)

@@ -333,3 +333,22 @@ def test_a_profile_block_without_a_size_runs_with_the_base_files_size(
     assert all(not any(s.canonical == "max_size" and s.provenance is not Provenance.LIBRARY_DEFAULT
                        and s.environment in ("any", d.environment) for s in result.settings)
                for d in defaults)
+
+
+def test_policy_excludes_match_at_any_depth_and_at_the_top(tmp_path: Path) -> None:
+    """`**/legacy/**` excludes `legacy/` at the top as well as below (as in gitignore), so one
+    policy serves a whole-repository audit and an audit of a subfolder."""
+    from poolaudit.policy import snapshot
+
+    _write(
+        tmp_path,
+        {
+            "legacy/.env": "DB_POOL_SIZE=1\n",
+            "svc/legacy/.env": "DB_POOL_SIZE=2\n",
+            "vendored/.env": "DB_POOL_SIZE=3\n",
+            "svc/.env": "DB_POOL_SIZE=4\n",
+        },
+    )
+    loaded = _policy(tmp_path).model_copy(update={"exclude": ["**/legacy/**", "vendored/*"]})
+    assert [s.path for s in audit([tmp_path], loaded).settings] == ["svc/.env"]
+    assert [s.path for s in audit([tmp_path], snapshot.freeze(loaded)).settings] == ["svc/.env"]
