@@ -111,6 +111,9 @@ APP = {
     "pooltimeout": KeyInfo("acquire_timeout", "s"),
     "acquiretimeout": KeyInfo("acquire_timeout", "s"),
     "timeout": KeyInfo("acquire_timeout", "s"),  # only directly under a `pool` block
+    # Only directly under a `pool` block: Apereo CAS `…jpa.pool.max-wait=PT2S` (CAS 5: `2000`,
+    # milliseconds, as Tomcat/DBCP's maxWait).
+    "maxwait": KeyInfo("acquire_timeout", "ms"),
     "poolrecycle": KeyInfo("recycle", "s"),
     # Go database/sql as apps spell it (Gitea, Grafana, Go services' config.yaml):
     # SetConnMaxLifetime / SetConnMaxIdleTime; values are seconds or Go durations (`30m`).
@@ -124,7 +127,7 @@ APP = {
     "preping": KeyInfo("pre_ping"),  # only directly under a `pool` block
 }
 # Generic words that mean a pool setting only when their parent is literally `pool`.
-POOL_BLOCK_ONLY = {"size", "max", "min", "timeout", "recycle", "prepping", "overflow", "preping"}
+POOL_BLOCK_ONLY = {"size", "max", "min", "timeout", "recycle", "prepping", "overflow", "preping", "maxwait"}
 
 # Names whose presence in a key path (or an env var) makes it a database pool.
 DB_WORDS = {
@@ -132,6 +135,8 @@ DB_WORDS = {
     "pg", "psql", "mysql", "mariadb", "sql", "sqlalchemy", "hikari", "tomcat", "dbcp", "dbcp2",
     "oracleucp", "mongo", "mongodb", "sqlx", "diesel", "rdb", "rds", "primary", "replica",
     "orm", "sequelize", "knex", "prisma", "typeorm", "ecto", "repo", "dsn",
+    "jpa",  # Apereo CAS cas.ticket.registry.jpa.pool.max-size: a JPA datasource's pool
+    *("pgbouncer", "pooler", "supavisor", "pgcat", "odyssey"),  # connection poolers' own pools
     "alchemy",  # pydantic env_prefix="ALCHEMY_" for SQLAlchemy settings: ALCHEMY_POOL_SIZE
 }
 # Names that make a pool clearly *not* a database pool (unless the policy opts in).
@@ -185,13 +190,14 @@ def _env_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
             KeyInfo("recycle", "s"),
         ),
         (re.compile(r"(^|_)CONN_MAX_IDLE_TIME$|(^|_)POOL_IDLE_TIMEOUT$"), KeyInfo("idle_timeout", "s")),
-        (re.compile(r"(^|_)POOL_(ACQUIRE_|CHECKOUT_)?TIMEOUT$|(^|_)(ACQUIRE|CHECKOUT)_TIMEOUT$"), KeyInfo("acquire_timeout", "s")),
+        (re.compile(r"(^|_)POOL_(ACQUIRE_|ACQUISITION_|CHECKOUT_)?TIMEOUT$|(^|_)(ACQUIRE|CHECKOUT)_TIMEOUT$"), KeyInfo("acquire_timeout", "s")),
         (re.compile(r"(^|_)(POOL_)?MIN(_POOL)?(_SIZE|_CONNS?|_CONNECTIONS|_IDLE)?$|(^|_)POOL_MIN(_SIZE)?$|(^|_)MIN_IDLE$"), KeyInfo("min_idle")),
         (
             re.compile(
                 r"(^|_)POOL(_SIZE|_MAX(_SIZE)?|_MAX_CONNS|_MAXSIZE)?$|(^|_)MAX_POOL(_SIZE)?$|(^|_)MAXPOOLSIZE$"
                 r"|(^|_)MAX_(OPEN_|DB_|DATABASE_|PG_)?CONN(S|ECTIONS?)?$|(^|_)CONNECTION_LIMIT$|(^|_)POOL_MAX_CONNS$"
                 r"|(^|_)POOLING_MAX$"  # soketi DB_POOLING_MAX (knex pool.max)
+                r"|(^|_)POOLSIZE$"  # one word: Paperless-ngx PAPERLESS_DB_POOLSIZE
             ),
             KeyInfo("max_size"),
         ),
@@ -237,6 +243,21 @@ _BARE_ENV = {
 }
 
 
+# Poolers other than PgBouncer whose images take PgBouncer's names behind a prefix.
+_POOLER_PREFIXES = frozenset({"POOLER", "SUPAVISOR", "PGCAT", "ODYSSEY"})
+_GLUED_SECTIONS = frozenset(f"{word}{suffix}" for word in ("SQL", "DB", "DATABASE") for suffix in ("SETTINGS", "CONFIG"))
+
+
+def _glued(parts: list[str]) -> KeyInfo | None:
+    """Env names made from a JSON config's CamelCase keys with the words glued, the way
+    Mattermost reads `SqlSettings.MaxOpenConns` from MM_SQLSETTINGS_MAXOPENCONNS: a database
+    section, then a key spelled as the app-config catalogue spells it."""
+    if not any(p in _GLUED_SECTIONS for p in parts[:-1]):
+        return None
+    leaf = parts[-1].lower()
+    return None if leaf in POOL_BLOCK_ONLY else APP.get(leaf)
+
+
 @functools.lru_cache(maxsize=4096)  # the same few names recur in every service of a monorepo
 def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInfo | None:
     """The pool setting an environment variable holds, or None.
@@ -250,6 +271,9 @@ def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInf
         return _BARE_ENV[upper]
     if upper in _SERVER_ENV:
         return None
+    head, _, rest = upper.partition("_")
+    if head in _POOLER_PREFIXES and f"PGBOUNCER_{rest}" in _BARE_ENV:
+        return _BARE_ENV[f"PGBOUNCER_{rest}"]  # Supabase's POOLER_DEFAULT_POOL_SIZE: the pooler's own pool
     if upper.startswith("PGBOUNCER_"):
         # The image's other variables are the ini's other keys: PGBOUNCER_MAX_DB_CONNECTIONS
         # bounds the server side of every pool, as max_db_connections does (not reported).
@@ -277,7 +301,7 @@ def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInf
         return None
     has_db = any(p in DB_WORDS for p in lowered) or any(p in include for p in lowered)
     if not has_db:
-        return None
+        return _glued(parts)
     for pattern, info in roles:
         if pattern.search(upper):
             return info

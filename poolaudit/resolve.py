@@ -144,8 +144,22 @@ def _without_shadowed_defaults(settings: list[Setting]) -> list[Setting]:
     ]
 
 
+def _qualified(setting: Setting, candidates: list[Symbol]) -> list[Symbol]:
+    """The candidates the expression's qualifier names, when symbols of that name disagree:
+    `settings.database.pool_size` reads DatabaseSettings' field, not HttpSettings'."""
+    head, dot, last = setting.raw.strip().rpartition(".")
+    if not dot or last != setting.ref:
+        return candidates
+    qualifier = normalize(head.rpartition(".")[2])
+    named = [s for s in candidates if qualifier and normalize(s.container or "").startswith(qualifier)]
+    return named or candidates
+
+
 def _resolve_ref(setting: Setting, candidates: list[Symbol]) -> Setting:
     values = {s.value for s in candidates}
+    if len(values) > 1:
+        candidates = _qualified(setting, candidates)
+        values = {s.value for s in candidates}
     if len(values) != 1 or None in values:
         return setting  # unknown or ambiguous: stays unresolved
     symbol = candidates[0]

@@ -16,6 +16,8 @@ from poolaudit.catalog import KeyInfo
 # `tomcat` names a database pool only under `spring.datasource`; alone it is the web server
 # (`server.tomcat.max-connections`), so it gives no database context to app-config keys.
 _DB_WORDS = frozenset(catalog.DB_WORDS - {"tomcat"})
+# Blocks that configure a connection pooler in front of the database (Helm values' `pgbouncer:`).
+_POOLERS = frozenset({"pgbouncer", "pooler", "supavisor", "pgcat", "odyssey"})
 # catalog.words splits upper-case names into letters ("DB" -> d, b); this keeps acronyms whole.
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 
@@ -73,9 +75,13 @@ def classify(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> Ke
         leaf_words = words(leaf)
         if any(w in _DB_WORDS for w in leaf_words):
             info = catalog.classify_env_var("_".join(leaf_words).upper())
+    pooler = bool(parents) and catalog.normalize(parents[-1]) in _POOLERS
+    if info is None and pooler and norm.endswith("poolsize"):
+        info = KeyInfo("max_size")  # Airflow's chart: pgbouncer.metadataPoolSize, resultBackendPoolSize
     if info is None or not is_database(parents, leaf, context):
         return None
-    return info
+    # A key of a pooler's block sizes the pooler's pool (PgBouncer's default_pool_size), not the app's.
+    return KeyInfo(info.canonical, info.unit, "pgbouncer") if pooler else info
 
 
 # ------------------------------------------------------------------------ database URLs

@@ -11,8 +11,20 @@ import re
 
 from poolaudit import catalog
 from poolaudit.model import Provenance
-from poolaudit.sources.python_calls import ENGINE_KEYWORDS, QUEUEPOOL_KEYWORDS, Keywords, no_pool_class
-from poolaudit.sources.python_django import DJANGO_KEYS, django, misplaced_in_options, sqlite_alias
+from poolaudit.sources.python_calls import (
+    ENGINE_KEYWORDS,
+    PSYCOPG_POOL_KEYWORDS,
+    QUEUEPOOL_KEYWORDS,
+    Keywords,
+    no_pool_class,
+)
+from poolaudit.sources.python_django import (
+    DJANGO_KEYS,
+    django,
+    django_pool,
+    misplaced_in_options,
+    sqlite_alias,
+)
 from poolaudit.sources.python_emit import Module
 from poolaudit.sources.python_scopes import Scope, dotted
 from poolaudit.sources.python_values import Val
@@ -138,6 +150,11 @@ def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | Non
             canonical, unit = ENGINE_KEYWORDS[match.group(2)]
             m.keyword(key=name, canonical=canonical, unit=unit, framework="sqlalchemy", pool=match.group(1).rstrip("."),
                       value_node=value, scope=scope, key_node=key, environment=environment)
+        elif name == "pool" and _psycopg_pool_options(value) and _DJANGO_POSTGRES in m.code.text:
+            # OPTIONS built apart from DATABASES: `options.update({"pool": {"max_size": ...}})`
+            # (Paperless-ngx), merged into the alias later.  The DATABASES walk reports it first
+            # when it is written in place.
+            django_pool(m, "OPTIONS.pool", "DATABASES", key, value, scope, environment)
         elif name == "engine" and isinstance(value, ast.Constant) and str(value.value).startswith("tortoise."):
             engine = value.value
         elif isinstance(value, (ast.Dict, ast.Call)) and catalog.normalize(name) in _DB_KEYS:
@@ -151,6 +168,18 @@ def dict_literal(m: Module, node: ast.Dict, scope: Scope, environment: str | Non
                 m.keyword(key=f"credentials.{name}", canonical="min_idle" if name == "minsize" else "max_size",
                           unit=None, framework="tortoise", pool=f"tortoise@{node.lineno}", value_node=item, scope=scope,
                           key_node=key_node, environment=environment)
+
+
+_DJANGO_POSTGRES = "django.db.backends.postgresql"
+
+
+def _psycopg_pool_options(value: ast.expr) -> bool:
+    """`True`, or a dict literal of psycopg_pool keywords: what Django's OPTIONS["pool"] takes."""
+    if isinstance(value, ast.Constant):
+        return value.value is True
+    return isinstance(value, ast.Dict) and any(
+        isinstance(k, ast.Constant) and k.value in PSYCOPG_POOL_KEYWORDS for k in value.keys
+    )
 
 
 _DB_KEYS = {"database", "db", "sqlalchemy", "postgres", "postgresql", "mysql", "rdb", "orm", "primary", "replica"}

@@ -51,7 +51,7 @@ def django(m: Module, path: list[str], key_node: ast.AST, value: ast.expr, scope
         for name, name_node, item in m.dict_items(value, scope) or []:
             django(m, [*path, name], name_node, item, scope, environment, engine)
     elif depth == 3 and path[1:] == ["OPTIONS", "pool"]:
-        _django_pool(m, key, pool, key_node, value, scope, environment)
+        django_pool(m, key, pool, key_node, value, scope, environment)
     elif depth == 3 and path[1] == "OPTIONS":
         _option(m, path[2], key, pool, key_node, value, scope, environment, engine)
     elif depth == 4 and path[1:3] == ["OPTIONS", "pool"] and path[3] in PSYCOPG_POOL_KEYWORDS:
@@ -95,7 +95,7 @@ def _backend(engine: str | None, text: str) -> str | None:
     return "stock" if engine.startswith(("django.db.backends.", "django.contrib.gis.db.backends.")) else None
 
 
-def _django_pool(m: Module, key: str, pool: str, key_node: ast.AST, value: ast.expr, scope: Scope,
+def django_pool(m: Module, key: str, pool: str, key_node: ast.AST, value: ast.expr, scope: Scope,
                  environment: str | None) -> None:
     if isinstance(value, ast.Constant) and value.value is True:
         val = Val(Provenance.LIBRARY_DEFAULT, _PSYCOPG_MIN_SIZE, _PSYCOPG_MIN_SIZE)

@@ -82,7 +82,10 @@ def _is_sqlite(m: Module, node: ast.Call, found: PoolCall, scope: Scope) -> bool
     if found.family == "engine_from_config":
         items = m.dict_items(url, scope) or []
         return any(key.endswith("url") and is_sqlite(m.values.eval(value, scope).text) for key, _, value in items)
-    return is_sqlite(m.values.eval(url, scope).text)
+    found_url = m.values.eval(url, scope)
+    # A URL read from the environment is whatever the deployment sets: a SQLite default
+    # (`os.getenv("DATABASE_URL", "sqlite:///db.sqlite3")`) is a developer's fallback.
+    return found_url.env_var is None and is_sqlite(found_url.text)
 
 
 def _arguments(m: Module, node: ast.Call, found: PoolCall, scope: Scope, pool: str,

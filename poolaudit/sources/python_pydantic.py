@@ -83,11 +83,18 @@ def default_and_alias(value: ast.expr | None) -> tuple[ast.expr | None, str | No
     for keyword in value.keywords:
         if keyword.arg == "default":
             default = keyword.value
+        elif keyword.arg == "default_factory" and isinstance(keyword.value, ast.Lambda) and not _has_args(keyword.value):
+            default = keyword.value.body  # field(default_factory=lambda: int(os.getenv("X", "5")))
         elif keyword.arg in ("alias", "validation_alias", "env"):
             alias = alias_name(keyword.value) or alias
     if isinstance(default, ast.Constant) and default.value is Ellipsis:
         default = None
     return default, alias
+
+
+def _has_args(node: ast.Lambda) -> bool:
+    args = node.args
+    return bool(args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg)
 
 
 def alias_name(node: ast.expr) -> str | None:

@@ -34,6 +34,8 @@ class Scope:
         self.params: dict[str, ast.expr | None] = {}
         self.imports: dict[str, str] = {}  # local name -> dotted name it was imported as
         self.classes: dict[str, ast.ClassDef] = {}
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.instance_attrs: frozenset[str] | None = None  # a class's `self.x = ...` names, when asked
         self.class_scopes: dict[str, Scope] = {}
 
     def bind(self, stmts: list[ast.stmt]) -> Scope:
@@ -78,6 +80,7 @@ class Scope:
             self.assigns.setdefault(stmt.name, []).append(None)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.assigns.setdefault(stmt.name, []).append(None)
+            self.functions[stmt.name] = stmt
         else:
             if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._target(stmt.target, None)
@@ -125,6 +128,34 @@ class Scope:
                 return f"{full}.{rest}" if dot else full
             scope = scope.parent
         return name
+
+
+def own_class(name: str, attr: str, scope: Scope) -> Scope | None:
+    """The class scope `self.attr` reads in a method (`name` its first parameter): the class
+    body's value, unless a method assigns `self.attr` (then the instance's value is not known)."""
+    current: Scope | None = scope
+    while current is not None and current.kind == "function":
+        owner = current.parent
+        if owner is not None and owner.kind == "class":
+            if name not in ("self", "cls") or name not in current.params:
+                return None
+            return None if attr in _instance_assigned(owner) else owner
+        current = owner
+    return None
+
+
+def _instance_assigned(owner: Scope) -> frozenset[str]:
+    found = owner.instance_attrs
+    if found is None:
+        found = owner.instance_attrs = frozenset(
+            target.attr
+            for function in owner.functions.values()
+            for node in ast.walk(function)
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+        )
+    return found
 
 
 def function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: Scope) -> Scope:

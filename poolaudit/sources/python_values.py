@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from poolaudit.model import Provenance, Span, Value
 from poolaudit.sources._values import parse_scalar
-from poolaudit.sources.python_scopes import Scope, dotted
+from poolaudit.sources.python_pydantic import FIELD_CALLS, default_and_alias
+from poolaudit.sources.python_scopes import Scope, dotted, own_class
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,6 +34,7 @@ _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _CASTS = {"int", "float", "bool", "int_or_none", "float_or_none", "Decimal", "abs", "round", "ceil", "floor"}
 _ENV_RECEIVERS = {"env", "environ", "environment", "_env", "ENV"}
 _ENV_METHODS = {"int", "float", "bool", "str", "get", "get_value", "decimal", "json", "setdefault"}
+_ENV_READERS = {"os.getenv", "os.environ.get", "getenv", "environ.get", "os.environ.__getitem__"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Evaluator:
         self.code = code
         self._memo: dict[tuple[int, str], Val] = {}
         self._active: set[tuple[int, str]] = set()
+        self._wrappers: dict[int, bool] = {}  # function node -> whether it reads its first parameter's variable
 
     def unknown(self, node: ast.AST, **fields: object) -> Val:
         fields.setdefault("note", self.code.raw(node))
@@ -157,7 +160,7 @@ class Evaluator:
 
     def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> Val:
         if isinstance(node.value, ast.Name):
-            owner = scope.class_scope(node.value.id)
+            owner = scope.class_scope(node.value.id) or own_class(node.value.id, node.attr, scope)
             if owner is not None and node.attr in owner.assigns:
                 return self._bound(node.attr, owner, depth)
         return Val(UNRESOLVED, ref=node.attr, note=self.code.raw(node))
@@ -185,7 +188,10 @@ class Evaluator:
             if not inner.known and inner.names == ():
                 return replace(inner, note=self.code.raw(node))
             return inner
-        lookup = self._env_lookup(node, qualified)
+        if last in FIELD_CALLS and not node.args[1:]:
+            default = default_and_alias(node)[0]  # a class attribute `field(default_factory=...)`
+            return self.eval(default, scope, depth + 1) if default is not None else self.unknown(node)
+        lookup = self._env_lookup(node, qualified) or self._wrapped_lookup(node, name, scope)
         if lookup is not None:
             return self._env_value(node, lookup[0], lookup[1], scope, depth)
         if last in ("max", "min") and node.args and not node.keywords:
@@ -209,7 +215,39 @@ class Evaluator:
             return var, default  # a project's own helper: EnvConfig.integer("POOL_RECYCLE", 300)
         if qualified.startswith("decouple.") or (method in ("config", "env") and _ENV_NAME.fullmatch(var)):
             return var, default
+        if "env" in method.lower() and _ENV_NAME.fullmatch(var):
+            return var, default  # a project's own function: envint("DB_CONN_MAX_AGE", "0"), get_from_env(...)
         return None
+
+    def _wrapped_lookup(self, node: ast.Call, name: str, scope: Scope) -> tuple[str, ast.expr | None] | None:
+        """(variable, default) for a call of a module function that passes its first parameter
+        to an environment lookup: Paperless's `__get_int("PAPERLESS_TASK_WORKERS", 1)`."""
+        if "." in name or not node.args or not isinstance(node.args[0], ast.Constant):
+            return None
+        var = node.args[0].value
+        function = scope.module().functions.get(name)
+        if function is None or not isinstance(var, str) or not _ENV_NAME.fullmatch(var):
+            return None
+        params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        if not params or not self._reads_env(function, params[0], scope):
+            return None
+        default = node.args[1] if len(node.args) > 1 else None
+        named = {params[1], "default"} if len(params) > 1 else {"default"}
+        default = next((k.value for k in node.keywords if k.arg in named), default)
+        return var, default
+
+    def _reads_env(self, function: ast.FunctionDef | ast.AsyncFunctionDef, param: str, scope: Scope) -> bool:
+        known = self._wrappers.get(id(function))
+        if known is None:
+            known = self._wrappers[id(function)] = any(
+                isinstance(call, ast.Call)
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+                and call.args[0].id == param
+                and (scope.qualify(dotted(call.func)) in _ENV_READERS or dotted(call.func) in _ENV_READERS)
+                for call in ast.walk(function)
+            )
+        return known
 
     def _env_value(self, node: ast.Call, var: str, default: ast.expr | None, scope: Scope, depth: int) -> Val:
         if default is None or (isinstance(default, ast.Constant) and default.value is None):
@@ -268,3 +306,4 @@ def _apply(node: ast.expr, numbers: list[float | int]) -> Value:
             return None
         return function(*numbers) if name in ("max", "min") else function(numbers[0])
     return None
+

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from poolaudit.catalog import APP, DROPWIZARD, KeyInfo, normalize
 from poolaudit.sources import _appkeys
-from poolaudit.sources.yaml_tree import MappingNode, Node, pairs
+from poolaudit.sources.yaml_tree import MappingNode, Node, ScalarNode, pairs
 
 # Keys only a Dropwizard DataSourceFactory block has, besides the pool keys themselves.
 _DROPWIZARD_MARKERS = {
@@ -54,4 +54,13 @@ def classify(
     if server_guard and leaf in _SERVER_KEYS and "pool" not in names[:-1]:
         if any(n in _SERVER_BLOCKS for n in names[:-1]):
             return None
-    return Match(info, "app-config", "any")
+    if info.framework == "pgbouncer" and _disabled(parent):
+        return None  # a chart's `pgbouncer: {enabled: false, ...}`: no pooler is deployed
+    return Match(info, info.framework or "app-config", "any")
+
+
+def _disabled(block: Node | None) -> bool:
+    return isinstance(block, MappingNode) and any(
+        normalize(p.key.value) == "enabled" and isinstance(p.value, ScalarNode) and p.value.value.lower() == "false"
+        for p in pairs(block)
+    )

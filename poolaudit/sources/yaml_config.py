@@ -99,7 +99,9 @@ def _settings(
             info, framework, pool, syntax = jvm.info, jvm.framework, jvm.pool, "colon"
             note = "; ".join(n for n in (note, jvm.note) if n) or None
         elif app is not None:
-            info, framework, syntax = app.info, layer or app.framework, app.syntax
+            # A pooler's pool is checked as PgBouncer's, whichever layer sets it (catalog.env_framework).
+            framework = app.framework if app.framework == "pgbouncer" else layer or app.framework
+            info, syntax = app.info, app.syntax
             pool = tree.join(segments[:-1])
         else:
             if names[-1] in _URL_KEYS and _appkeys.is_database_url(key, leaf.node.value):

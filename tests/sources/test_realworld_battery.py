@@ -178,6 +178,7 @@ EXPECTED: dict[str, list[Row]] = {
         ('chart/values.yaml', 7, 20, 'env.DB_POOL_TIMEOUT', 'acquire_timeout', 30, 30, LITERAL, 'any', 'helm'),
         ('chart/values.yaml', 12, 12, 'extraEnvVars[name=DB_MAX_OVERFLOW].value', 'overflow', 10, 10, LITERAL, 'any', 'helm'),
         ('chart/values.yaml', 15, 13, 'app.config.dbPool', 'max_size', 12, 12, LITERAL, 'any', 'helm'),
+        ('chart/values.yaml', 48, 20, 'pgbouncer.defaultPoolSize', 'max_size', 25, 25, LITERAL, 'any', 'pgbouncer'),
         ('k8s/base/configmap.yaml', 6, 20, 'data.DB_MAX_OVERFLOW', 'overflow', 10, 10, LITERAL, 'any', 'k8s'),
         ('k8s/base/configmap.yaml', 8, 28, 'data.SQLALCHEMY_POOL_RECYCLE', 'recycle', 1800, 1800, LITERAL, 'any', 'k8s'),
         ('k8s/base/deployment.yaml', 20, 22, 'spec.template.spec.containers[0].env[name=DB_POOL_SIZE].value', 'max_size', 20, 20, LITERAL, 'any', 'k8s'),
