@@ -1,7 +1,8 @@
 """The policy: what a run checks pools against, and where it comes from.
 
     models.py      the pydantic models a policy file is validated against (strict, no extras)
-    loading.py     lookup order (--policy, .poolaudit.*, pyproject.toml, default preset), `extends`
+    lookup.py      which file: --policy, the nearest .poolaudit.* or pyproject.toml, the default
+    loading.py     that file and the chain it `extends`, merged and validated
     reading.py     one file read: YAML, TOML or pyproject's [tool.poolaudit] table
     merging.py     layers merged key by key; every bound keeps the reason of the layer that set it
     validation.py  pydantic errors turned into one PolicyError with the field's dotted path
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from poolaudit.policy.bounds import BOUND_FIELDS, Bounds, bounds, service_name
 
 if TYPE_CHECKING:
-    from poolaudit.policy.loading import PRESETS, USER_FILES, load, presets_dir
+    from poolaudit.policy.loading import load
+    from poolaudit.policy.lookup import PRESETS, USER_FILES, presets_dir
     from poolaudit.policy.models import (
         BoundsModel,
         Capacity,
@@ -72,7 +74,7 @@ __all__ = [
     "service_name",
 ]
 
-_HOMES = {"PRESETS": "loading", "USER_FILES": "loading", "load": "loading", "presets_dir": "loading"}
+_HOMES = {"PRESETS": "lookup", "USER_FILES": "lookup", "load": "loading", "presets_dir": "lookup"}
 
 
 def __getattr__(name: str) -> Any:

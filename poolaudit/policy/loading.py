@@ -1,11 +1,6 @@
-"""Which policy a run uses, and the chain of files it extends.
-
-Lookup order: `--policy FILE`; else `.poolaudit.yaml`, `.poolaudit.yml`, `.poolaudit.toml`, or
-`[tool.poolaudit]` in `pyproject.toml`, in the scanned folder or the nearest folder above it
-up to the top of its repository (as ruff finds its configuration: a subfolder audit or a
-command run inside a service uses the repository's policy, and a service may keep its own);
-else the shipped `default` preset.  A user policy extends `default` unless it says
-`extends: strict`, `extends: path/to/base.yaml` or `extends: none`.
+"""The policy of a run: its file found (`lookup.py`), the chain of files it extends, merged
+and validated.  A user policy extends `default` unless it says `extends: strict`,
+`extends: path/to/base.yaml` or `extends: none`.
 """
 
 from __future__ import annotations
@@ -13,68 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import poolaudit
 from poolaudit.errors import PolicyError
 from poolaudit.policy.merging import merge, with_reasons
 from poolaudit.policy.models import Policy
-from poolaudit.policy.reading import Doc, parse_toml, read
+from poolaudit.policy.lookup import PRESETS, presets_dir, user_policy
+from poolaudit.policy.reading import Doc, read
 from poolaudit.policy.validation import validate
-
-PRESETS = ("default", "strict")
-USER_FILES = (".poolaudit.yaml", ".poolaudit.yml", ".poolaudit.toml")
-
-
-def presets_dir() -> Path:
-    """The shipped presets: inside the installed package, else the checkout's `policies/`."""
-    package = Path(poolaudit.__file__).parent
-    installed = package / "policies"
-    if (installed / "default.yaml").is_file():
-        return installed
-    return package.parent / "policies"
 
 
 def load(explicit: Path | None, root: Path) -> Policy:
-    """The policy for a run rooted at `root` (see the module docstring for the lookup order)."""
+    """The policy for a run rooted at `root` (lookup.py says which file that is)."""
     if explicit is not None:
         if not explicit.is_file():
             raise PolicyError("policy file not found", str(explicit))
         return _load_chain(explicit)
-    for folder in lookup_folders(root):
-        for name in USER_FILES:
-            if (folder / name).is_file():
-                return _load_chain(folder / name)
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return _load_chain(pyproject)
-    return _load_chain(presets_dir() / "default.yaml")
-
-
-def lookup_folders(root: Path) -> list[Path]:
-    """The folders searched for a policy, nearest first: `root` and each folder above it up to
-    the top of its git repository (only `root` outside a work tree: nothing above a copied
-    folder is its configuration)."""
-    from poolaudit.discover import git_toplevel
-
-    folder = root.absolute()
-    top = git_toplevel(folder)
-    if top is None:
-        return [folder]
-    real, top = folder.resolve(), top.resolve()
-    if real != top and top not in real.parents:
-        return [folder]
-    folders = [real]
-    while folders[-1] != top:
-        folders.append(folders[-1].parent)
-    return folders
-
-
-def _has_tool_table(pyproject: Path) -> bool:
-    try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    # Most pyproject files never mention us: do not parse TOML just to learn that.
-    return "poolaudit" in text and "poolaudit" in parse_toml(text, pyproject).get("tool", {})
+    found = user_policy(root)
+    return _load_chain(found if found is not None else presets_dir() / "default.yaml")
 
 
 def _load_chain(path: Path) -> Policy:

@@ -4,8 +4,10 @@ Importing pydantic and building the policy's validators costs about 50 ms: half 
 repository's audit or of a pre-commit run.  Once a policy has been loaded and validated, its
 data is stored in poolaudit's cache folder as plain objects (`Frozen`), beside a digest of
 every file the lookup read or looked for (the `.poolaudit.*` candidates and `pyproject.toml` of
-every folder searched, each file of the `extends` chain).  A later run whose files all have the same digests, with the same
-poolaudit code, reads the snapshot; any difference means loading and validating again.
+every folder searched, each file of the `extends` chain).  A later run whose files all have the
+same digests, with the same poolaudit code, reads the snapshot; any difference means loading
+and validating again.  A repository with no policy file shares the snapshot of the shipped
+default with every other such repository.
 
 A `Frozen` answers every read the audit makes of a policy: the fields (and extra keys) as
 attributes, `model_fields_set`, `model_extra`, `model_copy(update=...)`, and `files`.
@@ -70,22 +72,27 @@ def freeze(value: Any) -> Any:
 
 def load(explicit: Path | None, root: Path) -> Any:
     """The policy `loading.load(explicit, root)` gives: from the snapshot when its files are
-    unchanged, else loaded, validated and kept for the next run."""
+    unchanged, else loaded, validated and kept for the next run.  Where no policy file applies,
+    the shipped default's snapshot serves every repository (checked: no policy file on the
+    lookup path, and the preset unchanged)."""
     from poolaudit import cache
+    from poolaudit.policy.lookup import CANDIDATES, lookup_folders, presets_dir, user_policy
 
-    explicit = explicit.absolute() if explicit is not None else None
-    root = root.absolute()
-    key = "\n".join([str(_FORMAT), str(explicit), str(root), cache.code_stamp()])
+    default = explicit is None and user_policy(root) is None
+    if default:
+        parts = ["default", str(presets_dir().absolute())]
+    else:
+        parts = [str(explicit.absolute() if explicit is not None else None), str(root.absolute())]
+    key = "\n".join([str(_FORMAT), *parts, cache.code_stamp()])
     where = cache.folder() / f"policy-{hashlib.sha256(key.encode('utf-8', 'surrogateescape')).hexdigest()[:24]}.pickle"
     kept = _read(where)
     if kept is not None:
         return kept
-    from poolaudit.policy.loading import USER_FILES, lookup_folders
     from poolaudit.policy.loading import load as load_and_validate
 
     policy = load_and_validate(explicit, root)
-    names = (*USER_FILES, "pyproject.toml")
-    looked_at = [] if explicit is not None else [folder / name for folder in lookup_folders(root) for name in names]
+    # What the lookup looked for is checked by the next run itself when the default applies.
+    looked_at = [] if explicit is not None or default else [f / n for f in lookup_folders(root) for n in CANDIDATES]
     files = {str(path): _digest(path) for path in [*looked_at, *(Path(f).absolute() for f in policy.files)]}
     cache.store(where, (files, freeze(policy)))
     return policy

@@ -190,3 +190,18 @@ def test_a_policy_error_is_reported_every_time(tmp_path: Path) -> None:
         assert run.returncode == 0 and "exit: 2" in run.stdout
         assert ".poolaudit.yaml" in run.stderr and "min_size" in run.stderr
     assert not list(cache.glob("policy-*"))
+
+
+def test_repositories_without_a_policy_share_the_default_snapshot(tmp_path: Path) -> None:
+    """The shipped default is the same everywhere: a repository audited for the first time
+    reads the snapshot another one left, unless a policy file is on its lookup path."""
+    cache = tmp_path / "cache"
+    first, second, third = (tmp_path / name for name in ("first", "second", "third"))
+    for repo in (first, second, third):
+        shutil.copytree(FIXTURES / "payments-api", repo)
+    assert "pydantic imported: True" in _run(first, cache, ".").stdout
+    assert "pydantic imported: False" in _run(second, cache, ".").stdout
+    (third / ".poolaudit.yaml").write_text("pools: {environments: {production: {min_size: 2}}}\n")
+    own = _run(third, cache, ".")
+    assert "pydantic imported: True" in own.stdout and "exit: 0" in own.stdout
+    assert len(list(cache.glob("policy-*"))) == 2  # the default's and the third repository's
