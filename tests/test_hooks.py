@@ -34,12 +34,18 @@ def test_every_hook_id_is_in_the_readme() -> None:
         ("app/db.py", True),
         ("application.properties", True),
         ("production.ini", True),
+        ("setup.cfg", True),
+        ("env.local", True),
+        ("config/env.defaults", True),
         ("README.md", False),
         ("package.json", False),
         ("src/environment.ts", False),
     ],
 )
 def test_files_pattern_matches_every_kind_the_tool_reads(name: str, matched: bool) -> None:
+    from poolaudit.discover import kind_of
+
+    assert (kind_of(name.rsplit("/", 1)[-1]) is not None) is matched  # the table is the tool's own view
     for hook in HOOKS:
         assert bool(re.search(hook["files"], name)) is matched
         assert hook["require_serial"] is True
