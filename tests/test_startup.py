@@ -225,3 +225,53 @@ def test_fast_paths_do_not_import_the_framework(tmp_path: Path, args: list[str],
     run = _run(args, tmp_path, code)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == "imported: []"
+
+
+_TOKENS = [
+    "--format", "-f", "--output", "-o", "--policy", "--select", "--ignore", "--baseline",
+    "--write-baseline", "--jobs", "--max-file-size", "--exit-zero", "--no-cache", "--debug",
+    "json", "concise", "sarif", "yaml", "PA101,PA103", "2", "0.5", "x", "out.json", "svc",
+    "--format=json", "--jobs=3", "-fjson", "--", "-", "",
+]  # fmt: skip
+
+
+def _typer_reads(args: list[str]) -> dict[str, object] | None:
+    """What typer's `audit` command would run with, or None if click refuses the line."""
+    from typer.main import get_command
+
+    from poolaudit import commands
+
+    command = get_command(commands.app).commands["audit"]  # type: ignore[attr-defined]
+    try:
+        ctx = command.make_context("audit", list(args))
+    except Exception:  # noqa: BLE001 - click's usage errors: typer prints them
+        return None
+    p = ctx.params
+    pairs = commands._outputs(ctx, p["format"])
+    if any(fmt not in ("table", "concise", "json", "sarif", "github", "markdown") for fmt, _ in pairs):
+        return None
+    return {
+        "paths": p["paths"] or None, "policy": p["policy"], "pairs": pairs,
+        "select": cli.split_codes(p["select"]), "ignore": cli.split_codes(p["ignore"]),
+        "baseline": p["baseline"], "write_baseline": p["write_baseline"], "jobs": p["jobs"],
+        "max_file_size": p["max_file_size"], "exit_zero": p["exit_zero"], "no_cache": p["no_cache"],
+        "debug": p["debug"],
+    }  # fmt: skip
+
+
+def test_every_command_line_read_without_typer_is_read_as_typer_reads_it() -> None:
+    """Command lines made of audit's options, values and paths, in any order: whatever the fast
+    route accepts, click accepts too and turns into the same call."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(_TOKENS), max_size=7))
+    def check(args: list[str]) -> None:
+        fast = cli.audit_arguments(args)
+        if fast is None:
+            return
+        defaults = {"exit_zero": False, "no_cache": False, "debug": False}
+        assert {**defaults, **fast} == _typer_reads(args), args
+
+    check()
