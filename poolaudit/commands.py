@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperCommand
 
-from poolaudit import __version__, cli
+from poolaudit import __version__, arguments, cli
 
 app = typer.Typer(
     name="poolaudit",
@@ -60,7 +60,7 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of unex
 
 
 def _outputs(ctx: typer.Context, formats: list[str] | None) -> list[tuple[str, Path | None]]:
-    return cli.outputs(ctx.meta.get("raw_args", []), formats)
+    return arguments.outputs(ctx.meta.get("raw_args", []), formats)
 
 
 def _check_formats(pairs: list[tuple[str, Path | None]]) -> None:
@@ -100,8 +100,8 @@ def audit(
         paths,
         policy,
         pairs,
-        cli.split_codes(select),
-        cli.split_codes(ignore),
+        arguments.split_codes(select),
+        arguments.split_codes(ignore),
         baseline,
         write_baseline,
         exit_zero=exit_zero,
@@ -174,7 +174,7 @@ def fix(
         from poolaudit.scan import ScanOptions
 
         targets = paths or [Path(".")]
-        loaded = cli.load_policy(policy, targets, cli.split_codes(select), cli.split_codes(ignore))
+        loaded = cli.load_policy(policy, targets, arguments.split_codes(select), arguments.split_codes(ignore))
         if rebalance:  # as the policy's `capacity.rebalance: true`
             loaded = loaded.model_copy(update={"capacity": loaded.capacity.model_copy(update={"rebalance": True})})
         options = ScanOptions(jobs=jobs)

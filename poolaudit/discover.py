@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from poolaudit.lent import git_command
+
 # Folders never scanned: VCS data, dependencies, virtualenvs, build output, caches.
 PRUNE = frozenset(
     {
@@ -86,52 +88,12 @@ def _git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 
 
-def lend_repository(root: Path) -> str | None:
-    """An empty repository outside the scanned folder, lent to git so that it can list and
-    search a folder that is in no work tree (a tarball, a copy, a CI artifact) with its own walk
-    and `.gitignore` rules, in C.  git only reads the folder; the caller removes the repository
-    (`return_repository`) once the answers are read.  None when git cannot make one."""
-    import tempfile
-
-    try:
-        path = tempfile.mkdtemp(prefix="poolaudit-git-")
-    except OSError:
-        return None
-    try:
-        made = subprocess.run(
-            ["git", "init", "-q", "--bare", "--template=", path],
-            cwd=root,  # git runs where it will list: a folder it cannot enter gets no repository
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=_git_env(),
-        )
-    except OSError:
-        made = None
-    if made is None or made.returncode != 0:
-        return_repository(path)
-        return None
-    return path
-
-
-def return_repository(path: str) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def git_command(root: Path, lent: str | None) -> list[str]:
-    """`git`, pointed at the lent repository and the folder as its work tree when there is one."""
-    if lent is None:
-        return ["git"]
-    return ["git", f"--git-dir={lent}", f"--work-tree={os.path.abspath(root)}"]
-
-
 def start_listing(
     root: Path, within: list[str] | None = None, lent: str | None = None
 ) -> subprocess.Popen[bytes] | None:
     """Asks git for the files of a root in a work tree (`discover` reads the answer), so that
     git can list them while Python does other things; `within`: only these folders; `lent`: a
-    repository lent to a folder in no work tree (`lend_repository`)."""
+    repository lent to a folder in no work tree (lent.py)."""
     if lent is None and git_toplevel(root) is None:
         return None
     command = [

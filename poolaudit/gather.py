@@ -19,15 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from poolaudit.discover import (
-    FileRef,
-    ServiceMap,
-    discover,
-    git_toplevel,
-    lend_repository,
-    return_repository,
-    start_listing,
-)
+from poolaudit.discover import FileRef, ServiceMap, discover, git_toplevel, start_listing
+from poolaudit.lent import lend_repository, return_repository
 from poolaudit.prefilter import GitGrep, discard
 from poolaudit.resolve import usable
 from poolaudit.scan import FileResult, ScanOptions, scan
@@ -44,7 +37,7 @@ class Asked:
     cache: ScanCache | None
     grep: GitGrep | None
     options: str = ""  # the scan options asked with (ScanOptions.key and the cache switch)
-    lent: str | None = None  # a repository lent to a folder in no work tree (discover.py)
+    lent: str | None = None  # a repository lent to a folder in no work tree (lent.py)
 
     def close(self) -> None:
         """Stops what is still running (answers asked for and not wanted)."""

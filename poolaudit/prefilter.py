@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from poolaudit import sources
-from poolaudit.discover import git_command
+from poolaudit.lent import git_command
 
 _needles: dict[str, tuple[bytes, ...]] = {}
 

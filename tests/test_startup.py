@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from poolaudit import __version__, cli
+from poolaudit import __version__, arguments, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -74,7 +74,7 @@ def test_command_lines_that_need_parsing_go_to_typer(args: list[str]) -> None:
     ],
 )
 def test_audit_options_read_without_typer(args: list[str], expected: dict[str, object]) -> None:
-    parsed = cli.audit_arguments(args)
+    parsed = arguments.audit_arguments(args)
     assert parsed is not None
     assert {key: parsed[key] for key in expected} == expected
 
@@ -95,9 +95,9 @@ def test_the_fast_option_table_is_typers() -> None:
             (flags if param.is_flag else values)[opt] = param.name
         if param.multiple:
             repeatable.add(param.name)
-    assert values == cli.AUDIT_VALUES
-    assert flags == cli.AUDIT_FLAGS
-    assert repeatable == set(cli._REPEATABLE)
+    assert values == arguments.AUDIT_VALUES
+    assert flags == arguments.AUDIT_FLAGS
+    assert repeatable == set(arguments._REPEATABLE)
 
 
 def test_shell_completion_goes_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -252,7 +252,7 @@ def _typer_reads(args: list[str]) -> dict[str, object] | None:
         return None
     return {
         "paths": p["paths"] or None, "policy": p["policy"], "pairs": pairs,
-        "select": cli.split_codes(p["select"]), "ignore": cli.split_codes(p["ignore"]),
+        "select": arguments.split_codes(p["select"]), "ignore": arguments.split_codes(p["ignore"]),
         "baseline": p["baseline"], "write_baseline": p["write_baseline"], "jobs": p["jobs"],
         "max_file_size": p["max_file_size"], "exit_zero": p["exit_zero"], "no_cache": p["no_cache"],
         "debug": p["debug"],
@@ -268,7 +268,7 @@ def test_every_command_line_read_without_typer_is_read_as_typer_reads_it() -> No
     @settings(max_examples=400, deadline=None)
     @given(st.lists(st.sampled_from(_TOKENS), max_size=7))
     def check(args: list[str]) -> None:
-        fast = cli.audit_arguments(args)
+        fast = arguments.audit_arguments(args)
         if fast is None:
             return
         defaults = {"exit_zero": False, "no_cache": False, "debug": False}
