@@ -119,6 +119,10 @@ APP = {
     # SetConnMaxLifetime / SetConnMaxIdleTime; values are seconds or Go durations (`30m`).
     "connmaxlifetime": KeyInfo("recycle", "s"),
     "connmaxidletime": KeyInfo("idle_timeout", "s"),
+    # pgx's own field names (pgxpool.Config MaxConnLifetime/MaxConnIdleTime) as Go services and
+    # Temporal's persistence config (`maxConnLifetime: "1h"`) spell them.
+    "maxconnlifetime": KeyInfo("recycle", "s"),
+    "maxconnidletime": KeyInfo("idle_timeout", "s"),
     "idletimeout": KeyInfo("idle_timeout", "s"),  # sqlx, rocket_db_pools, knex-style blocks
     "recycle": KeyInfo("recycle", "s"),  # only directly under a `pool` block
     "poolprepping": KeyInfo("pre_ping"),

@@ -57,7 +57,8 @@ def parse_duration(text: str, bare_unit: str = "s") -> tuple[float | int | None,
     """
     match = _DURATION.fullmatch(text)
     if not match:
-        return None, bare_unit
+        compound = _go_duration(text)
+        return (None, bare_unit) if compound is None else (compound, "duration")
     number, suffix = match.group(1), match.group(2)
     amount = float(number)
     if suffix is None:
@@ -69,6 +70,19 @@ def parse_duration(text: str, bare_unit: str = "s") -> tuple[float | int | None,
         seconds = amount * _UNIT_SECONDS[key]
         unit = "duration"
     return (int(seconds) if seconds == int(seconds) else seconds), unit
+
+
+_GO_DURATION = re.compile(r"(?:\d+(?:\.\d+)?(?:ms|s|m|h))+")
+_GO_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+
+
+def _go_duration(text: str) -> float | int | None:
+    """Go's compound durations (`1h30m`, `2h45m`, `1m30s`: time.ParseDuration) in seconds."""
+    text = text.strip()
+    if not _GO_DURATION.fullmatch(text):
+        return None
+    seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _GO_PART.findall(text))
+    return int(seconds) if seconds == int(seconds) else seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +111,30 @@ def find_placeholder(text: str) -> Placeholder | None:
     return Placeholder(match.group(1), default, default_start, lead, lead + match.end())
 
 
-# Pool parameters found in database URLs / DSNs, by their spelling -> canonical name.
+# Pool parameters found in database URLs / DSNs / connection strings, by their spelling
+# (lower case, spaces removed: `Max Pool Size`, `MaxPoolSize` and `maxPoolSize` are one key) ->
+# canonical name.  Times are seconds unless URL_PARAM_UNITS says milliseconds.
 URL_PARAMS: dict[str, str] = {
     "connection_limit": "max_size",  # Prisma
     "pool_timeout": "acquire_timeout",  # Prisma (seconds)
-    "pool_max_conns": "max_size",  # pgx
+    "pool_max_conns": "max_size",  # pgx pgxpool
     "pool_min_conns": "min_idle",
-    "maxpoolsize": "max_size",  # MongoDB, .NET
+    "pool_min_idle_conns": "min_idle",
+    "pool_max_conn_lifetime": "recycle",  # Go durations (`1h30m`)
+    "pool_max_conn_idle_time": "idle_timeout",
+    "max_conns": "max_size",  # Ory (pop) DSNs: ?max_conns=20&max_idle_conns=4&max_conn_lifetime=30m
+    "max_conn_lifetime": "recycle",
+    "max_conn_idle_time": "idle_timeout",
+    "maxpoolsize": "max_size",  # MongoDB; SqlClient/Npgsql/MySqlConnector `Max Pool Size`
     "minpoolsize": "min_idle",
-    "max pool size": "max_size",  # SqlClient, Npgsql
-    "maximum pool size": "max_size",
-    "min pool size": "min_idle",
-    "minimum pool size": "min_idle",
+    "maximumpoolsize": "max_size",  # Npgsql, MySqlConnector
+    "minimumpoolsize": "min_idle",
+    "maxidletimems": "idle_timeout",  # MongoDB (milliseconds)
+    "waitqueuetimeoutms": "acquire_timeout",
+    "connectionidlelifetime": "idle_timeout",  # Npgsql (seconds)
+    "connectionidletimeout": "idle_timeout",  # MySqlConnector
+    "connectionlifetime": "recycle",  # Npgsql, SqlClient, MySqlConnector
+    "loadbalancetimeout": "recycle",  # SqlClient's other name for Connection Lifetime
     "max_size": "max_size",  # encode/databases
     "min_size": "min_idle",
     "maxsize": "max_size",  # Tortoise
@@ -116,7 +142,20 @@ URL_PARAMS: dict[str, str] = {
     "pool": "max_size",  # Rails DATABASE_URL ?pool=5
     "pool_size": "max_size",
     "max_connections": "max_size",  # Peewee pool URLs
+    "stale_timeout": "recycle",
 }
+URL_PARAM_UNITS = {"maxidletimems": "ms", "waitqueuetimeoutms": "ms"}
+_TIME_PARAMS = frozenset({"acquire_timeout", "idle_timeout", "recycle"})
+
+
+def url_param(key: str) -> tuple[str, str | None] | None:
+    """(canonical, bare unit of a time) of a URL/connection-string parameter, or None."""
+    norm = key.lower().replace(" ", "")
+    canonical = URL_PARAMS.get(norm)
+    if canonical is None:
+        return None
+    return canonical, URL_PARAM_UNITS.get(norm, "s") if canonical in _TIME_PARAMS else None
+
 
 _URL_PARAM = re.compile(r"(?:(?<=[?&;])|^)\s*([A-Za-z_][A-Za-z _]*?)\s*=\s*([^&;#\s\"']*)")
 
@@ -128,6 +167,7 @@ class UrlParam:
     raw: str
     start: int  # offset of the value
     end: int
+    unit: str | None = None  # "s" / "ms": how a time written as a bare number counts
 
 
 # libpq keyword/value DSNs (`host=db dbname=app pool_max_conns=10`): pgx reads its `pool_*`
@@ -136,10 +176,19 @@ _DSN_PAIR = re.compile(r"(?:^|(?<=\s))(pool_[a-z_]+)[ \t]*=[ \t]*(?:'([^'\\]*)'|
 _DSN_KEYWORD = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|port)[ \t]*=")
 
 
+def _param_value(raw: str, canonical: str, unit: str | None) -> bool:
+    if canonical in _TIME_PARAMS:
+        return parse_duration(raw, unit or "s")[0] is not None
+    return parse_number(raw) is not None
+
+
 def url_pool_params(text: str) -> list[UrlParam]:
     """Pool parameters in a URL query (`?pool_max_conns=10&...`), a `;`-separated
     connection string (`...;Max Pool Size=200`) or a keyword/value DSN (`host=db
-    pool_max_conns=10`)."""
+    pool_max_conns=10`).  JDBC URLs carry none: the pool (Hikari, Agroal ...) is configured
+    apart, and PgJDBC/Connector/J have no pool parameters."""
+    if text.lstrip()[:5].lower() == "jdbc:":
+        return []
     if "?" in text:
         body_start = text.index("?") + 1
     elif ";" in text and "=" in text:
@@ -151,10 +200,10 @@ def url_pool_params(text: str) -> list[UrlParam]:
     found = []
     for match in _URL_PARAM.finditer(text, body_start):
         key = match.group(1)
-        canonical = URL_PARAMS.get(key.lower())
-        if canonical is None or parse_number(match.group(2)) is None:
+        known = url_param(key)
+        if known is None or not _param_value(match.group(2), *known):
             continue
-        found.append(UrlParam(key, canonical, match.group(2), match.start(2), match.end(2)))
+        found.append(UrlParam(key, known[0], match.group(2), match.start(2), match.end(2), known[1]))
     return found
 
 
@@ -162,10 +211,12 @@ def _dsn_pool_params(text: str) -> list[UrlParam]:
     found = []
     for match in _DSN_PAIR.finditer(text):
         group = 2 if match.group(2) is not None else 3
-        canonical = URL_PARAMS.get(match.group(1))
-        if canonical is None or parse_number(match.group(group)) is None:
+        known = url_param(match.group(1))
+        if known is None or not _param_value(match.group(group), *known):
             continue
-        found.append(UrlParam(match.group(1), canonical, match.group(group), match.start(group), match.end(group)))
+        found.append(
+            UrlParam(match.group(1), known[0], match.group(group), match.start(group), match.end(group), known[1])
+        )
     return found
 
 

@@ -147,7 +147,7 @@ def _assignment(
         )  # fmt: skip
     if inner and _appkeys.is_database_url(name, value_text):
         for param in url_pool_params(inner):
-            written = interpret(param.raw, param.canonical, "s")
+            written = interpret(param.raw, param.canonical, param.unit)
             if written is not None:
                 found.settings.append(
                     make_setting(path, lines, written, kind=KIND, framework="env", key=param.key,

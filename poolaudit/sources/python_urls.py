@@ -8,7 +8,7 @@ import ast
 import re
 
 from poolaudit.model import Provenance, Span
-from poolaudit.sources._values import URL_PARAMS, parse_number, url_pool_params
+from poolaudit.sources._values import parse_duration, parse_number, url_param, url_pool_params
 from poolaudit.sources.python_emit import Module
 from poolaudit.sources.python_scopes import Scope
 from poolaudit.sources.python_values import Val
@@ -36,7 +36,7 @@ def url_string(m: Module, node: ast.Constant, environment: str | None) -> None:
         return
     inner = m.code.inner_string(node)
     for param in url_pool_params(text):
-        number = parse_number(param.raw)
+        number = parse_number(param.raw) if param.unit is None else parse_duration(param.raw, param.unit)[0]
         if inner is not None:
             span = Span(inner.start + param.start, inner.start + param.end)
             val = Val(Provenance.LITERAL, number, number, span)
@@ -46,7 +46,7 @@ def url_string(m: Module, node: ast.Constant, environment: str | None) -> None:
         key = param.key.lower()
         m.out.emit_at(key=param.key, canonical=param.canonical, framework=_url_framework(text, key),
                       pool=f"url@{node.lineno}", span=span, raw=param.raw, val=val, environment=environment,
-                      unit="s" if param.canonical == "acquire_timeout" else None,
+                      unit=param.unit,
                       note="SQLAlchemy passes URL parameters to the driver, not the pool" if key == "pool_size" else None)
 
 
@@ -81,16 +81,16 @@ def url_fstring(m: Module, node: ast.JoinedStr, scope: Scope, environment: str |
     written = m.code.text[start : m.code.end(node)]
     for match in _QUERY_PARAM.finditer(text, text.index("?")):
         key, value = match.group(1), match.group(2)
-        canonical = URL_PARAMS.get(key.lower())
-        if canonical is None:
+        known = url_param(key)
+        if known is None:
             continue
+        canonical, unit = known
         framework, pool = _url_framework(text, key.lower()), f"url@{node.lineno}"
-        unit = "s" if canonical == "acquire_timeout" else None
         if value in expressions:
             m.keyword(key=key, canonical=canonical, unit=unit, framework=framework, pool=pool,
                       value_node=expressions[value], scope=scope, environment=environment)
             continue
-        number = parse_number(value)
+        number = parse_number(value) if unit is None else parse_duration(value, unit)[0]
         if number is None:
             continue
         pair = f"{key}={value}"

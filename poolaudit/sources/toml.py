@@ -57,7 +57,10 @@ _ROCKET_PROFILES = {
 _ROCKET_KEYS = {
     "timeout": KeyInfo("acquire_timeout", "s"),  # rocket_sync_db_pools: wait for a connection
     "idle_timeout": KeyInfo("idle_timeout", "s"),  # rocket_db_pools
-    "connect_timeout": None,  # time to establish a new connection, not to acquire one
+    # rocket_db_pools: "seconds to wait for a connection before timing out ... made or retrieved
+    # from a pool" (contrib/db_pools config.rs); its sqlx pools take it as acquire_timeout and its
+    # deadpool pools as the wait timeout.
+    "connect_timeout": KeyInfo("acquire_timeout", "s"),
 }
 _LINE = re.compile(r"line (\d+)")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -224,7 +227,7 @@ def _url_params(
         return []
     found = []
     for param in url_pool_params(value):
-        written = interpret(param.raw, param.canonical, "s")
+        written = interpret(param.raw, param.canonical, param.unit)
         if written is not None:
             found.append(
                 make_setting(file.path, file.lines, written, key=param.key,

@@ -10,9 +10,9 @@ import re
 from poolaudit.catalog import classify_env_var, env_framework
 from poolaudit.model import EnvDef, Extraction, Provenance, Span
 from poolaudit.sources import _appkeys, env_json
-from poolaudit.sources._values import parse_scalar, url_pool_params
+from poolaudit.sources._values import UrlParam, parse_scalar, url_pool_params
 from poolaudit.sources.yaml_tree import ScalarNode
-from poolaudit.sources.yaml_values import Place, Written, interpret, place, place_within, setting
+from poolaudit.sources.yaml_values import Place, Written, convert, interpret, place, place_within, setting
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -77,11 +77,17 @@ def entry(
             out.settings.append(
                 setting(
                     path, text, place_within(text, node, p_start, p_end),
-                    Written(parse_scalar(param.raw), Provenance.LITERAL, (p_start, p_end)),
+                    written_param(param, p_start, p_end),
                     key=f"{key}?{param.key}", canonical=param.canonical, framework=framework,
                     environment=environment, pool=pool, note=note,
                 )
             )
+
+
+def written_param(param: UrlParam, start: int, end: int) -> Written:
+    """A URL parameter's literal value (times in seconds, as written)."""
+    value, how = convert(param.raw, param.canonical, param.unit)
+    return Written(value, Provenance.LITERAL, (start, end), unit=how)
 
 
 def _define(

@@ -247,8 +247,8 @@ def url_settings(
     found = []
     for param in url_pool_params(body[skip:]):
         start, end = span[0] + skip + param.start, span[0] + skip + param.end
-        value = parse_number(param.raw)
-        written = Written(value, Provenance.LITERAL, (start, end))
+        value, how = convert(param.raw, param.canonical, param.unit)
+        written = Written(value, Provenance.LITERAL, (start, end), unit=how)
         found.append(
             setting(
                 path, text, place_within(text, node, start, end), written,

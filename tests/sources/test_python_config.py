@@ -287,6 +287,7 @@ DRIVER_CASES = [
         """,
         [
             E(1, "20", "max_connections", "max_size", 20, framework="peewee"),
+            E(1, "300", "stale_timeout", "recycle", 300, framework="peewee", column=77),
             E(2, "3", "connection_limit", "max_size", 3, framework="url"),
             E(2, "10", "pool_timeout", "acquire_timeout", 10, framework="url"),
         ],

@@ -217,6 +217,7 @@ EXPECTED: dict[str, list[Row]] = {
     "rust-go": [
         ('Rocket.toml', 8, 19, 'default.databases.sqlx.min_connections', 'min_idle', 2, 2, LITERAL, 'any', 'rocket'),
         ('Rocket.toml', 9, 19, 'default.databases.sqlx.max_connections', 'max_size', 32, 32, LITERAL, 'any', 'rocket'),
+        ('Rocket.toml', 10, 19, 'default.databases.sqlx.connect_timeout', 'acquire_timeout', 5, 5, LITERAL, 'any', 'rocket'),
         ('Rocket.toml', 13, 19, 'release.databases.sqlx.max_connections', 'max_size', 64, 64, LITERAL, 'production', 'rocket'),
         ('Rocket.toml', 16, 19, 'debug.databases.sqlx.max_connections', 'max_size', 4, 4, LITERAL, 'development', 'rocket'),
         ('config/default.toml', 7, 19, 'database.max_connections', 'max_size', 20, 20, LITERAL, 'any', 'app-config'),
@@ -468,6 +469,7 @@ APP_SNAKE = [
     "max_open_conns", "max_open_conn", "max_overflow", "pool_max_overflow", "overflow", "min_size",
     "min_pool_size", "pool_min", "pool_min_size", "min_connections", "min_conns", "min_idle", "pool_timeout",
     "acquire_timeout", "pool_recycle", "pool_pre_ping", "conn_max_lifetime", "conn_max_idle_time",
+    "max_conn_lifetime", "max_conn_idle_time",
     "idle_timeout",
 ]
 

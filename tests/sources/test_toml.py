@@ -272,6 +272,16 @@ def test_rocket_databases() -> None:
             "default.databases.main",
         ),
         (
+            7,
+            "default.databases.main.connect_timeout",
+            "acquire_timeout",
+            3,
+            "s",
+            "any",
+            "rocket",
+            "default.databases.main",
+        ),
+        (
             8,
             "default.databases.main.idle_timeout",
             "idle_timeout",
@@ -351,7 +361,6 @@ NOT_SETTINGS = [
     pytest.param("[database]\npool_size = 'auto'\n", id="not-a-number"),
     pytest.param("[database]\npool_size = true\n", id="bool-size"),
     pytest.param("[database]\nconnect_timeout = 5\n", id="connect-timeout"),
-    pytest.param("[default.databases.main]\nconnect_timeout = 5\n", id="rocket-connect-timeout"),
     pytest.param('[redis]\nurl = "redis://h:6379/0?max_connections=20"\n', id="redis-url"),
     pytest.param(
         '[default.databases.sessions]\nurl = "redis://127.0.0.1/"\npool_size = 8\ntimeout = 3\n',
