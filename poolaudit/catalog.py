@@ -123,6 +123,8 @@ APP = {
     # Temporal's persistence config (`maxConnLifetime: "1h"`) spell them.
     "maxconnlifetime": KeyInfo("recycle", "s"),
     "maxconnidletime": KeyInfo("idle_timeout", "s"),
+    # Hasura's pool_settings, Npgsql/SqlClient `Connection Lifetime`: a connection's maximum age.
+    "connectionlifetime": KeyInfo("recycle", "s"),
     "idletimeout": KeyInfo("idle_timeout", "s"),  # sqlx, rocket_db_pools, knex-style blocks
     "recycle": KeyInfo("recycle", "s"),  # only directly under a `pool` block
     "poolprepping": KeyInfo("pre_ping"),
@@ -190,7 +192,10 @@ def _env_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
         (re.compile(r"(^|_)(MAX_)?OVERFLOW$|(^|_)POOL_(MAX_)?OVERFLOW$"), KeyInfo("overflow")),
         (re.compile(r"(^|_)POOL_(PRE_)?PING$|(^|_)PRE_PING$"), KeyInfo("pre_ping")),
         (
-            re.compile(r"(^|_)POOL_RECYCLE$|(^|_)CONN_MAX_AGE$|(^|_)CONN_MAX_LIFETIME$|(^|_)(POOL_)?MAX_CONN_LIFETIME$"),
+            re.compile(
+                r"(^|_)POOL_RECYCLE$|(^|_)CONN_MAX_AGE$|(^|_)CONN_MAX_LIFETIME$|(^|_)(POOL_)?MAX_CONN_LIFETIME$"
+                r"|(^|_)CONN_LIFETIME$"  # Hasura HASURA_GRAPHQL_PG_CONN_LIFETIME
+            ),
             KeyInfo("recycle", "s"),
         ),
         (re.compile(r"(^|_)CONN_MAX_IDLE_TIME$|(^|_)POOL_IDLE_TIMEOUT$"), KeyInfo("idle_timeout", "s")),
@@ -202,6 +207,9 @@ def _env_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
                 r"|(^|_)MAX_(OPEN_|DB_|DATABASE_|PG_)?CONN(S|ECTIONS?)?$|(^|_)CONNECTION_LIMIT$|(^|_)POOL_MAX_CONNS$"
                 r"|(^|_)POOLING_MAX$"  # soketi DB_POOLING_MAX (knex pool.max)
                 r"|(^|_)POOLSIZE$"  # one word: Paperless-ngx PAPERLESS_DB_POOLSIZE
+                # A count of database connections, the database word right before it: Hasura's
+                # HASURA_GRAPHQL_PG_CONNECTIONS, DB_CONNECTIONS (DB_CONNECTION, singular, is Laravel's driver).
+                r"|(^|_)(PG|DB|DATABASE|SQL)_CONNECTIONS$"
             ),
             KeyInfo("max_size"),
         ),
@@ -309,4 +317,20 @@ def classify_env_var(name: str, include: frozenset[str] = frozenset()) -> KeyInf
     for pattern, info in roles:
         if pattern.search(upper):
             return info
+    return _with_time_suffix(upper, roles)
+
+
+# A time role with its unit in the name: DATABASE_POOL_IDLE_TIMEOUT_MS (Unleash, node-postgres'
+# idleTimeoutMillis), DB_POOL_TIMEOUT_SECONDS.
+_TIME_SUFFIXES = {"_MS": "ms", "_MILLIS": "ms", "_MILLISECONDS": "ms", "_SECONDS": "s", "_SECS": "s", "_SEC": "s"}
+
+
+def _with_time_suffix(upper: str, roles: list[tuple[re.Pattern[str], KeyInfo]]) -> KeyInfo | None:
+    for suffix, unit in _TIME_SUFFIXES.items():
+        if upper.endswith(suffix):
+            stem = upper[: -len(suffix)]
+            for pattern, info in roles:
+                if pattern.search(stem):
+                    return KeyInfo(info.canonical, unit) if info.unit is not None else None
+            return None
     return None

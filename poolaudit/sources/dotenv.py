@@ -66,6 +66,7 @@ _ROLE_WORDS = frozenset(
         "connectiontimeout",
         "idletimeout",
         "maxlifetime",
+        *("ms", "millis", "milliseconds", "seconds", "secs", "sec"),  # DATABASE_POOL_IDLE_TIMEOUT_MS
     ]
 )
 

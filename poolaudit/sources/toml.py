@@ -42,6 +42,7 @@ _SPELLED = (
     "heckout",
     "imit",
     "idle",  # [database] idle_timeout
+    "lifetime",  # [database] connection_lifetime
 )
 LITERALS: tuple[bytes, ...] = tuple(
     variant.encode() for word in _SPELLED for variant in (word, word.capitalize(), word.upper())

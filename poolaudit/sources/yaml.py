@@ -76,6 +76,11 @@ def extract(path: str, text: str) -> Extraction:
     if helm and helm.group("env"):
         environment = environments.from_name(helm.group("env")) or "any"
     for doc in docs:
+        if isinstance(doc, tree.SequenceNode):
+            # A file that is a list of blocks (Hasura's metadata/databases/databases.yaml: one
+            # entry per database, its pool under configuration.connection_info.pool_settings).
+            yaml_config.extract(path, text, doc, out, environment=environment)
+            continue
         if not isinstance(doc, tree.MappingNode) or _is_openapi(doc):
             continue
         if _RAILS.fullmatch(name) and yaml_rails.looks_like_rails(doc):

@@ -36,9 +36,11 @@ class Match:
 
 
 def classify(
-    parts: list[str], names: list[str], parent: Node | None, *, server_guard: bool = False
+    parts: list[str], names: list[str], parent: Node | None, *, server_guard: bool = False,
+    context: tuple[str, ...] = (),
 ) -> Match | None:
-    """`parts`: key path as written; `names`: normalized; `parent`: the mapping holding the value.
+    """`parts`: key path as written; `names`: normalized; `parent`: the mapping holding the value;
+    `context`: the file's stem, consulted last (Hasura's `metadata/databases/databases.yaml`).
 
     The database/not-database decision is the one every app-config source shares
     (`_appkeys`): the nearest name on the path that says anything decides.
@@ -48,7 +50,7 @@ def classify(
         if any(normalize(p.key.value) in _DROPWIZARD_MARKERS for p in pairs(parent)):
             if _appkeys.is_database(parts[:-1], parts[-1]) or "database" in names[:-1]:
                 return Match(DROPWIZARD[leaf], "dropwizard", "shell")
-    info = _appkeys.classify(parts[:-1], parts[-1])
+    info = _appkeys.classify(parts[:-1], parts[-1], context)
     if info is None:
         return None
     if server_guard and leaf in _SERVER_KEYS and "pool" not in names[:-1]:

@@ -71,6 +71,7 @@ def extract(
 def _settings(
     path: str, text: str, leaves: list[tree.Leaf], out: Extraction, environment: str, layer: str | None
 ) -> None:
+    context = (path.rsplit("/", 1)[-1].split(".", 1)[0],)  # `databases.yaml`: a file of database blocks
     for leaf in leaves:
         segments = leaf.segments
         if segments and yaml_embedded.is_embedded(segments[-1], leaf.node):
@@ -94,7 +95,7 @@ def _settings(
         jvm = yaml_jvm.classify(parts, names)
         app = None
         if jvm is None and names[0] not in yaml_jvm.ROOTS:
-            app = yaml_app.classify(parts, names, leaf.parent, server_guard=layer is not None)
+            app = yaml_app.classify(parts, names, leaf.parent, server_guard=layer is not None, context=context)
         if jvm is not None:
             info, framework, pool, syntax = jvm.info, jvm.framework, jvm.pool, "colon"
             note = "; ".join(n for n in (note, jvm.note) if n) or None

@@ -162,6 +162,7 @@ EXPECTED: dict[str, list[Row]] = {
         ('deploy/directus.env', 4, 14, 'DB_POOL__MAX', 'max_size', 10, 10, LITERAL, 'any', 'env'),
         ('deploy/ghost.env', 3, 21, 'database__pool__min', 'min_idle', 2, 2, LITERAL, 'any', 'env'),
         ('deploy/ghost.env', 4, 21, 'database__pool__max', 'max_size', 20, 20, LITERAL, 'any', 'env'),
+        ('deploy/hasura.env', 2, 31, 'HASURA_GRAPHQL_PG_CONNECTIONS', 'max_size', 50, 50, LITERAL, 'any', 'env'),
         ('deploy/metabase.env', 3, 44, 'MB_APPLICATION_DB_MAX_CONNECTION_POOL_SIZE', 'max_size', 15, 15, LITERAL, 'any', 'env'),
         ('deploy/metabase.env', 4, 49, 'MB_JDBC_DATA_WAREHOUSE_MAX_CONNECTION_POOL_SIZE', 'max_size', 30, 30, LITERAL, 'any', 'env'),
         ('deploy/mongo.env', 1, 103, 'maxPoolSize', 'max_size', 50, 50, LITERAL, 'any', 'env'),
@@ -469,7 +470,7 @@ APP_SNAKE = [
     "max_open_conns", "max_open_conn", "max_overflow", "pool_max_overflow", "overflow", "min_size",
     "min_pool_size", "pool_min", "pool_min_size", "min_connections", "min_conns", "min_idle", "pool_timeout",
     "acquire_timeout", "pool_recycle", "pool_pre_ping", "conn_max_lifetime", "conn_max_idle_time",
-    "max_conn_lifetime", "max_conn_idle_time",
+    "max_conn_lifetime", "max_conn_idle_time", "connection_lifetime",
     "idle_timeout",
 ]
 

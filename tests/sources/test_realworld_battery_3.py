@@ -6,7 +6,9 @@ strings in them.  Go source, `.exs`, `.js`/`.ts`, `.php`, JSON (`appsettings.jso
 `config.json`) and HJSON (`lemmy.hjson`) are not read.
 
 Go: Harbor, Ory Kratos/Hydra, Temporal, Woodpecker, Miniflux, a pgx/viper service.  Rust:
-Vaultwarden, a Rocket app, an axum/sqlx service, a sea-orm service, Lemmy.
+Vaultwarden, a Rocket app, an axum/sqlx service, a sea-orm service, Lemmy.  Others: a Phoenix
+app and Plausible, Unleash, Umami (Prisma), knex/Sequelize/TypeORM env files, Hasura, Laravel,
+Symfony, an ASP.NET service, Rocket.Chat and LibreChat (MongoDB), and an env of look-alikes.
 
 Each project's rows are the complete list: a row too many is a false positive (Redis, HTTP and
 worker pools, `max_idle_conns`, thread counts, server limits, commented lines sit beside the
@@ -22,7 +24,7 @@ import pytest
 
 from poolaudit.model import Provenance
 
-from . import _realworld3_go, _realworld3_rust
+from . import _realworld3_apps, _realworld3_go, _realworld3_rust
 from .test_realworld_battery import Row, _found, _rows, _write
 
 LITERAL, ENV_DEFAULT, ENV_FILE = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.ENV_FILE
@@ -31,6 +33,7 @@ LIBRARY_DEFAULT, UNRESOLVED = Provenance.LIBRARY_DEFAULT, Provenance.UNRESOLVED
 PROJECTS: dict[str, dict[str, str]] = {
     **_realworld3_go.PROJECTS,
     **_realworld3_rust.PROJECTS,
+    **_realworld3_apps.PROJECTS,
 }
 
 # (path, line, column, key, canonical, written, value, provenance, environment, framework)
@@ -106,6 +109,64 @@ EXPECTED: dict[str, list[Row]] = {
         ('deploy/k8s/deployment.yaml', 16, 22, 'spec.template.spec.containers[0].env[name=APP__DB__MIN_CONNECTIONS].value', 'min_idle', 4, 4, LITERAL, 'any', 'k8s'),
         ('settings/default.toml', 7, 19, 'db.max_connections', 'max_size', 100, 100, LITERAL, 'any', 'app-config'),
         ('settings/default.toml', 8, 19, 'db.min_connections', 'min_idle', 5, 5, LITERAL, 'any', 'app-config'),
+    ],
+    "phoenix-app": [
+        ('.env.prod', 3, 65, 'pool_size', 'max_size', 15, 15, LITERAL, 'production', 'env'),
+        ('.env.prod', 4, 11, 'POOL_SIZE', 'max_size', 20, 20, LITERAL, 'production', 'env'),
+    ],
+    "plausible": [
+        ('compose.yml', 29, 28, 'services.plausible.environment.DATABASE_POOL_SIZE', 'max_size', 10, 10, ENV_DEFAULT, 'any', 'compose'),
+    ],
+    "unleash": [
+        ('docker-compose.yml', 9, 26, 'services.web.environment.DATABASE_POOL_MIN', 'min_idle', 0, 0, LITERAL, 'any', 'compose'),
+        ('docker-compose.yml', 10, 26, 'services.web.environment.DATABASE_POOL_MAX', 'max_size', 4, 4, LITERAL, 'any', 'compose'),
+        ('docker-compose.yml', 11, 38, 'services.web.environment.DATABASE_POOL_IDLE_TIMEOUT_MS', 'idle_timeout', 30, 30, LITERAL, 'any', 'compose'),
+    ],
+    "umami": [
+        ('.env.example', 1, 78, 'connection_limit', 'max_size', 10, 10, LITERAL, 'any', 'env'),
+        ('.env.example', 1, 94, 'pool_timeout', 'acquire_timeout', 20, 20, LITERAL, 'any', 'env'),
+    ],
+    "node-knex-sequelize": [
+        ('.env', 4, 13, 'DB_POOL_MIN', 'min_idle', 2, 2, LITERAL, 'any', 'env'),
+        ('.env', 5, 13, 'DB_POOL_MAX', 'max_size', 20, 20, LITERAL, 'any', 'env'),
+        ('.env', 8, 15, 'KNEX_POOL_MAX', 'max_size', 15, 15, LITERAL, 'any', 'env'),
+        ('.env', 9, 20, 'SEQUELIZE_POOL_MAX', 'max_size', 12, 12, LITERAL, 'any', 'env'),
+        ('ormconfig.env', 3, 31, 'TYPEORM_DRIVER_EXTRA.max', 'max_size', 25, 25, LITERAL, 'any', 'typeorm'),
+        ('ormconfig.env', 3, 56, 'TYPEORM_DRIVER_EXTRA.idleTimeoutMillis', 'idle_timeout', 30, 30, LITERAL, 'any', 'typeorm'),
+        ('ormconfig.env', 3, 90, 'TYPEORM_DRIVER_EXTRA.connectionTimeoutMillis', 'acquire_timeout', 2, 2, LITERAL, 'any', 'typeorm'),
+    ],
+    "hasura": [
+        ('docker-compose.yaml', 16, 38, 'services.graphql-engine.environment.HASURA_GRAPHQL_PG_CONNECTIONS', 'max_size', 50, 50, LITERAL, 'any', 'compose'),
+        ('docker-compose.yaml', 18, 40, 'services.graphql-engine.environment.HASURA_GRAPHQL_PG_CONN_LIFETIME', 'recycle', 600, 600, LITERAL, 'any', 'compose'),
+        ('docker-compose.yaml', 19, 39, 'services.graphql-engine.environment.HASURA_GRAPHQL_PG_POOL_TIMEOUT', 'acquire_timeout', 10, 10, LITERAL, 'any', 'compose'),
+        ('metadata/databases/databases.yaml', 9, 30, '[0].configuration.connection_info.pool_settings.connection_lifetime', 'recycle', 600, 600, LITERAL, 'any', 'app-config'),
+        ('metadata/databases/databases.yaml', 10, 23, '[0].configuration.connection_info.pool_settings.idle_timeout', 'idle_timeout', 180, 180, LITERAL, 'any', 'app-config'),
+        ('metadata/databases/databases.yaml', 11, 26, '[0].configuration.connection_info.pool_settings.max_connections', 'max_size', 50, 50, LITERAL, 'any', 'app-config'),
+        ('metadata/databases/databases.yaml', 12, 23, '[0].configuration.connection_info.pool_settings.pool_timeout', 'acquire_timeout', 10, 10, LITERAL, 'any', 'app-config'),
+    ],
+    "laravel": [
+    ],
+    "symfony": [
+    ],
+    "dotnet-service": [
+        ('deploy/k8s/ordering.yaml', 14, 115, 'spec.template.spec.containers[0].env[name=ConnectionStrings__OrderingDb].value?Maximum Pool Size', 'max_size', 40, 40, LITERAL, 'any', 'k8s'),
+        ('deploy/ordering.env', 1, 112, 'MaxPoolSize', 'max_size', 60, 60, LITERAL, 'any', 'env'),
+        ('deploy/ordering.env', 1, 135, 'Connection Lifetime', 'recycle', 1800, 1800, LITERAL, 'any', 'env'),
+        ('docker-compose.yml', 7, 121, 'services.ordering-api.environment.ConnectionStrings__OrderingDb?Maximum Pool Size', 'max_size', 50, 50, LITERAL, 'any', 'compose'),
+        ('docker-compose.yml', 7, 142, 'services.ordering-api.environment.ConnectionStrings__OrderingDb?Minimum Pool Size', 'min_idle', 5, 5, LITERAL, 'any', 'compose'),
+        ('docker-compose.yml', 7, 169, 'services.ordering-api.environment.ConnectionStrings__OrderingDb?Connection Idle Lifetime', 'idle_timeout', 300, 300, LITERAL, 'any', 'compose'),
+        ('docker-compose.yml', 13, 114, 'services.catalog-api.environment.ConnectionStrings__CatalogDb?Max Pool Size', 'max_size', 100, 100, LITERAL, 'any', 'compose'),
+        ('docker-compose.yml', 13, 132, 'services.catalog-api.environment.ConnectionStrings__CatalogDb?Min Pool Size', 'min_idle', 0, 0, LITERAL, 'any', 'compose'),
+    ],
+    "mongo-apps": [
+        ('librechat/.env.example', 3, 59, 'maxPoolSize', 'max_size', 20, 20, LITERAL, 'any', 'env'),
+        ('librechat/.env.example', 3, 74, 'minPoolSize', 'min_idle', 2, 2, LITERAL, 'any', 'env'),
+        ('librechat/.env.example', 3, 95, 'waitQueueTimeoutMS', 'acquire_timeout', 5, 5, LITERAL, 'any', 'env'),
+        ('librechat/.env.example', 3, 114, 'maxIdleTimeMS', 'idle_timeout', 60, 60, LITERAL, 'any', 'env'),
+        ('librechat/.env.example', 4, 21, 'MONGO_MAX_POOL_SIZE', 'max_size', 20, 20, LITERAL, 'any', 'env'),
+        ('librechat/.env.example', 5, 21, 'MONGO_MIN_POOL_SIZE', 'min_idle', 2, 2, LITERAL, 'any', 'env'),
+    ],
+    "look-alikes": [
     ],
 }
 
@@ -217,3 +278,40 @@ def test_rocket_connect_timeout_is_the_wait_for_a_pooled_connection() -> None:
     retrieved from a pool"; its sqlx pools set acquire_timeout from it."""
     text = '[default.databases.main]\nurl = "postgres://db/app"\nconnect_timeout = 3\n'
     assert _found("toml", "Rocket.toml", text) == [("default.databases.main.connect_timeout", 3, "acquire_timeout", 3)]
+
+
+ENV_NAMES = [
+    pytest.param("DATABASE_POOL_IDLE_TIMEOUT_MS=30000\nDB_POOL_TIMEOUT_SECONDS=5\nPG_POOL_ACQUIRE_TIMEOUT_MILLIS=2000\n",
+                 [("DATABASE_POOL_IDLE_TIMEOUT_MS", 1, "idle_timeout", 30), ("DB_POOL_TIMEOUT_SECONDS", 2, "acquire_timeout", 5),
+                  ("PG_POOL_ACQUIRE_TIMEOUT_MILLIS", 3, "acquire_timeout", 2)], id="unit-in-the-name"),
+    pytest.param("DATABASE_POOL_MAX_MS=5\nREDIS_POOL_TIMEOUT_MS=100\nDATABASE_QUERY_TIMEOUT_MS=5000\n", [],
+                 id="unit-suffix-look-alikes"),
+    pytest.param("HASURA_GRAPHQL_PG_CONNECTIONS=50\nHASURA_GRAPHQL_PG_CONN_LIFETIME=600\nDB_CONNECTIONS=20\n",
+                 [("HASURA_GRAPHQL_PG_CONNECTIONS", 1, "max_size", 50), ("HASURA_GRAPHQL_PG_CONN_LIFETIME", 2, "recycle", 600),
+                  ("DB_CONNECTIONS", 3, "max_size", 20)], id="connections-count"),
+    pytest.param("DB_CONNECTION=pgsql\nQUEUE_CONNECTION=database\nHTTP_CONNECTIONS=10\nREDIS_CONNECTIONS=4\n"
+                 "NGINX_WORKER_CONNECTIONS=4096\n", [], id="connection-look-alikes"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENV_NAMES)
+def test_env_names(text: str, expected: list[tuple[str, int, str, object]]) -> None:
+    assert _found("env", ".env", text) == expected
+
+
+LIST_FILES = [  # a YAML file that is a list of blocks, the file's name giving the database context
+    pytest.param("metadata/databases/databases.yaml",
+                 "- name: default\n  kind: postgres\n  configuration:\n    connection_info:\n      pool_settings:\n"
+                 "        max_connections: 50\n        connection_lifetime: 600\n",
+                 [("[0].configuration.connection_info.pool_settings.max_connections", 6, "max_size", 50),
+                  ("[0].configuration.connection_info.pool_settings.connection_lifetime", 7, "recycle", 600)],
+                 id="hasura-metadata"),
+    pytest.param("config/redis.yaml", "- name: cache\n  pool_settings:\n    max_connections: 50\n", [], id="not-a-database-file"),
+    pytest.param("playbook.yml", "- hosts: db\n  vars:\n    max_connections: 200\n", [], id="no-database-context"),
+    pytest.param("databases.yaml", "- name: cache\n  redis:\n    max_connections: 50\n", [], id="nearest-name-wins"),
+]
+
+
+@pytest.mark.parametrize(("path", "text", "expected"), LIST_FILES)
+def test_yaml_lists_of_blocks(path: str, text: str, expected: list[tuple[str, int, str, object]]) -> None:
+    assert _found("yaml", path, text) == expected

@@ -232,7 +232,7 @@ APP_SPELLINGS = [
     "overflow", "min_size", "min", "min_pool_size", "pool_min", "min_connections", "min_conns",
     "min_idle", "pool_timeout", "acquire_timeout", "timeout", "pool_recycle", "recycle",
     "pool_pre_ping", "pre_ping", "checkout_timeout", "idle_timeout", "max_open_conn",
-    "conn_max_lifetime", "conn_max_idle_time", "pool_min_size", "max_wait", "max_conn_lifetime", "max_conn_idle_time",
+    "conn_max_lifetime", "conn_max_idle_time", "pool_min_size", "max_wait", "max_conn_lifetime", "max_conn_idle_time", "connection_lifetime",
 ]
 
 
