@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from poolaudit import environments
-from poolaudit.catalog import KeyInfo, normalize
+from poolaudit.catalog import KeyInfo, classify_env_var, normalize
 from poolaudit.errors import SourceError
-from poolaudit.model import Extraction, Provenance, Setting
+from poolaudit.model import EnvDef, Extraction, Provenance, Setting, Span
 from poolaudit.sources import _appkeys
 from poolaudit.sources._lines import LineIndex, suppression
 from poolaudit.sources._tomlscan import MISSING, Path, Scanner, confirmed, dotted
-from poolaudit.sources._values import url_pool_params
+from poolaudit.sources._values import parse_scalar, url_pool_params
 from poolaudit.sources._written import Written, interpret, literal, make_setting
 
 if sys.version_info >= (3, 11):
@@ -65,6 +65,9 @@ _ROCKET_KEYS = {
 }
 _LINE = re.compile(r"line (\d+)")
 _WORD = re.compile(r"[A-Za-z]+")
+# Tables of environment variables (fly.toml `[env]`): their keys are read as env var names.
+_ENV_TABLES = frozenset({"env", "environment"})
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,9 @@ def extract(path: str, text: str) -> Extraction:
     # Most TOML files (pyproject.toml above all) hold no pool key and no database URL: tomllib's
     # data tells so, and only files that may hold one pay for the position scanner.
     wanted = _candidates(data, stem, rocket)
+    variables = _variables(data)
     found = Extraction()
-    if not wanted and "poolaudit:" not in text:  # no setting, and no suppression comment
+    if not wanted and not variables and "poolaudit:" not in text:  # no setting, no suppression
         return found
     scanner = Scanner(text).run()
     lines = LineIndex(text)
@@ -112,7 +116,29 @@ def extract(path: str, text: str) -> Extraction:
     for keys, start, end in scanner.scalars:
         if keys in wanted:  # any other scalar is ruled out by what `_candidates` checks
             found.settings.extend(_settings(file, keys, start, end))
+        if keys in variables:
+            found.env.append(_variable(file, keys, start, end))
     return found
+
+
+def _variables(data: dict[str, Any]) -> set[Path]:
+    """The variables a table of environment variables sets (fly.toml `[env] DB_POOL_SIZE =
+    "20"`): values for the placeholders of the service's other files, as an env file's are."""
+    found: set[Path] = set()
+    for table, node in data.items():
+        if table.lower() in _ENV_TABLES and isinstance(node, dict):
+            found.update((table, name) for name, value in node.items()
+                         if _ENV_NAME.fullmatch(name) and isinstance(value, (str, int, float)))  # fmt: skip
+    return found
+
+
+def _variable(file: _File, keys: Path, start: int, end: int) -> EnvDef:
+    raw = file.text[start:end]
+    quote = 3 if raw.startswith(('"""', "'''")) else 1 if raw[:1] in "\"'" else 0
+    bare = (start + quote, end - quote)
+    line, column = file.lines.position(bare[0])
+    name = str(keys[-1])
+    return EnvDef(name, f"{name} = {raw}", parse_scalar(file.text[bare[0] : bare[1]]), file.path, line, column, Span(*bare))
 
 
 def _candidates(data: dict[str, Any], stem: str, rocket: bool) -> set[Path]:
@@ -160,7 +186,9 @@ def _key_info(
         and normalize(names[1]) == "databases"
         and (rocket_file or names[0].lower() in _ROCKET_PROFILES)
     )
-    if rocket and names[-1].lower() in _ROCKET_KEYS:
+    if len(names) == 2 and names[0].lower() in _ENV_TABLES and _ENV_NAME.fullmatch(names[1]):
+        info = classify_env_var(names[1])  # fly.toml `[env] POOL_SIZE = "10"`: an env var's name
+    elif rocket and names[-1].lower() in _ROCKET_KEYS:
         info = None if _appkeys.is_excluded(list(names[2:3])) else _ROCKET_KEYS[names[-1].lower()]
     else:
         info = _appkeys.classify(list(names[:-1]), names[-1], (stem,))

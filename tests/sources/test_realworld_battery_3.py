@@ -113,6 +113,7 @@ EXPECTED: dict[str, list[Row]] = {
     "phoenix-app": [
         ('.env.prod', 3, 65, 'pool_size', 'max_size', 15, 15, LITERAL, 'production', 'env'),
         ('.env.prod', 4, 11, 'POOL_SIZE', 'max_size', 20, 20, LITERAL, 'production', 'env'),
+        ('fly.toml', 8, 13, 'env.POOL_SIZE', 'max_size', 8, 8, LITERAL, 'any', 'app-config'),
     ],
     "plausible": [
         ('compose.yml', 29, 28, 'services.plausible.environment.DATABASE_POOL_SIZE', 'max_size', 10, 10, ENV_DEFAULT, 'any', 'compose'),

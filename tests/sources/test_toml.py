@@ -441,3 +441,56 @@ def test_poolaudit_policy_in_pyproject_is_not_a_setting() -> None:
     )
     found = toml.extract("pyproject.toml", text)
     assert [(s.key, s.written) for s in found.settings] == [("tool.orders.database.pool_size", 12)]
+
+
+FLY = """\
+app = "shop"
+primary_region = "ams"
+
+[env]
+  PHX_HOST = "shop.fly.dev"
+  PORT = "8080"
+  POOL_SIZE = "10"
+  DB_POOL_SIZE = 4
+  REDIS_POOL_SIZE = "20"
+
+[http_service]
+  internal_port = 8080
+  [http_service.concurrency]
+    hard_limit = 1000
+    soft_limit = 800
+"""
+
+
+def test_a_table_of_environment_variables_is_read_as_env_vars() -> None:
+    """fly.toml's `[env]`: the keys are variable names (a bare `POOL_SIZE` is Ecto's pool, as in
+    an env file), and every variable is a value for the service's placeholders; Redis pools and
+    the HTTP service's connection limits are not database pools."""
+    out = toml.extract("fly.toml", FLY)
+    assert [(s.line, s.column, s.key, s.canonical, s.value) for s in out.settings] == [
+        (7, 15, "env.POOL_SIZE", "max_size", 10),  # the quoted text; the variable, bare
+        (8, 18, "env.DB_POOL_SIZE", "max_size", 4),
+    ]
+    defined = {d.name: (d.value, d.line, d.column, FLY[d.span.start : d.span.end]) for d in out.env}
+    assert defined == {
+        "PHX_HOST": (None, 5, 15, "shop.fly.dev"),  # no number: no value a pool can take
+        "PORT": (8080, 6, 11, "8080"),
+        "POOL_SIZE": (10, 7, 16, "10"),
+        "DB_POOL_SIZE": (4, 8, 18, "4"),
+        "REDIS_POOL_SIZE": (20, 9, 22, "20"),
+    }
+
+
+def test_code_takes_its_value_from_fly_toml(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from poolaudit.audit import audit
+    from poolaudit.policy import load
+
+    (tmp_path / "fly.toml").write_text(FLY)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    (tmp_path / "db.py").write_text(
+        'import os\nfrom sqlalchemy import create_engine\n'
+        'engine = create_engine(os.environ["DATABASE_URL"], pool_size=int(os.getenv("DB_POOL_SIZE", "5")))\n'
+    )
+    settings = audit([tmp_path], load(None, tmp_path)).settings
+    engine = next(s for s in settings if s.path == "db.py")
+    assert (engine.written, engine.value, engine.provenance, engine.env_file) == (5, 4, Provenance.ENV_FILE, "fly.toml")
