@@ -2,8 +2,10 @@
 `[default.databases.x]`, `[tool.NAME.database]` in pyproject.toml, and pool parameters inside
 database URLs.
 
-tomllib parses (and rejects malformed files with their line); `_tomlscan` finds where each value
-is written, and every value reported is confirmed against tomllib's data.
+tomllib parses (and rejects malformed files with their line); `_tomlkeys` decides from its data
+which keys may hold a setting (and reads tables of environment variables, fly.toml `[env]`);
+`_tomlscan` finds where each value is written, and every value reported is confirmed against
+tomllib's data.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from poolaudit import environments
-from poolaudit.catalog import KeyInfo, classify_env_var, normalize
+from poolaudit.catalog import KeyInfo
 from poolaudit.errors import SourceError
 from poolaudit.model import EnvDef, Extraction, Provenance, Setting, Span
-from poolaudit.sources import _appkeys
+from poolaudit.sources import _appkeys, _tomlkeys
 from poolaudit.sources._lines import LineIndex, suppression
 from poolaudit.sources._tomlscan import MISSING, Path, Scanner, confirmed, dotted
 from poolaudit.sources._values import parse_scalar, url_pool_params
@@ -48,26 +50,8 @@ LITERALS: tuple[bytes, ...] = tuple(
     variant.encode() for word in _SPELLED for variant in (word, word.capitalize(), word.upper())
 )
 
-# Rocket profiles: `release` is what a release build (production) runs, `debug` a dev build.
-_ROCKET_PROFILES = {
-    "default": None,
-    "global": None,
-    "debug": "development",
-    "release": "production",
-}
-_ROCKET_KEYS = {
-    "timeout": KeyInfo("acquire_timeout", "s"),  # rocket_sync_db_pools: wait for a connection
-    "idle_timeout": KeyInfo("idle_timeout", "s"),  # rocket_db_pools
-    # rocket_db_pools: "seconds to wait for a connection before timing out ... made or retrieved
-    # from a pool" (contrib/db_pools config.rs); its sqlx pools take it as acquire_timeout and its
-    # deadpool pools as the wait timeout.
-    "connect_timeout": KeyInfo("acquire_timeout", "s"),
-}
 _LINE = re.compile(r"line (\d+)")
 _WORD = re.compile(r"[A-Za-z]+")
-# Tables of environment variables (fly.toml `[env]`): their keys are read as env var names.
-_ENV_TABLES = frozenset({"env", "environment"})
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -101,8 +85,8 @@ def extract(path: str, text: str) -> Extraction:
     stem, rocket = name.rsplit(".", 1)[0], name.lower() == "rocket.toml"
     # Most TOML files (pyproject.toml above all) hold no pool key and no database URL: tomllib's
     # data tells so, and only files that may hold one pay for the position scanner.
-    wanted = _candidates(data, stem, rocket)
-    variables = _variables(data)
+    wanted = _tomlkeys.candidates(data, stem, rocket)
+    variables = _tomlkeys.variables(data)
     found = Extraction()
     if not wanted and not variables and "poolaudit:" not in text:  # no setting, no suppression
         return found
@@ -121,82 +105,14 @@ def extract(path: str, text: str) -> Extraction:
     return found
 
 
-def _variables(data: dict[str, Any]) -> set[Path]:
-    """The variables a table of environment variables sets (fly.toml `[env] DB_POOL_SIZE =
-    "20"`): values for the placeholders of the service's other files, as an env file's are."""
-    found: set[Path] = set()
-    for table, node in data.items():
-        if table.lower() in _ENV_TABLES and isinstance(node, dict):
-            found.update((table, name) for name, value in node.items()
-                         if _ENV_NAME.fullmatch(name) and isinstance(value, (str, int, float)))  # fmt: skip
-    return found
-
-
 def _variable(file: _File, keys: Path, start: int, end: int) -> EnvDef:
     raw = file.text[start:end]
     quote = 3 if raw.startswith(('"""', "'''")) else 1 if raw[:1] in "\"'" else 0
     bare = (start + quote, end - quote)
     line, column = file.lines.position(bare[0])
     name = str(keys[-1])
-    return EnvDef(name, f"{name} = {raw}", parse_scalar(file.text[bare[0] : bare[1]]), file.path, line, column, Span(*bare))
-
-
-def _candidates(data: dict[str, Any], stem: str, rocket: bool) -> set[Path]:
-    """The key paths of scalars that may be reported: a pool key, or a string that is a database
-    URL.  `_settings` returns nothing for every other scalar, so the scanner's other finds are
-    skipped."""
-    found: set[Path] = set()
-    stack: list[tuple[Path, Any]] = [((), data)]
-    while stack:
-        path, node = stack.pop()
-        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
-            if isinstance(value, (dict, list)):
-                stack.append(((*path, key), value))
-            elif isinstance(key, str):  # array elements are never settings
-                keys = (*path, key)
-                names = [k for k in keys if isinstance(k, str)]
-                if names[:2] == ["tool", "poolaudit"]:
-                    continue
-                info, _, url_name = _key_info(tuple(names), stem, rocket)
-                if info is not None:
-                    found.add(keys)
-                elif isinstance(value, str):
-                    # Without a colon there is no scheme: the key's name alone decides (cached).
-                    if ":" in value:
-                        url_name = _appkeys.is_database_url(".".join(names), value)
-                    if url_name:
-                        found.add(keys)
-    return found
-
-
-# (names, stem, Rocket.toml?) -> _key_info's answer; the same keys recur in every service.
-_KEY_INFO: dict[tuple[tuple[str, ...], str, bool], tuple[KeyInfo | None, bool, bool]] = {}
-
-
-def _key_info(
-    names: tuple[str, ...], stem: str, rocket_file: bool
-) -> tuple[KeyInfo | None, bool, bool]:
-    """The pool setting the key `names` holds (or None), whether it is a Rocket pool's, and
-    whether a value without a URL scheme is a database URL by the key's name alone."""
-    cached = _KEY_INFO.get((names, stem, rocket_file))
-    if cached is not None:
-        return cached
-    rocket = (
-        len(names) == 4
-        and normalize(names[1]) == "databases"
-        and (rocket_file or names[0].lower() in _ROCKET_PROFILES)
-    )
-    if len(names) == 2 and names[0].lower() in _ENV_TABLES and _ENV_NAME.fullmatch(names[1]):
-        info = classify_env_var(names[1])  # fly.toml `[env] POOL_SIZE = "10"`: an env var's name
-    elif rocket and names[-1].lower() in _ROCKET_KEYS:
-        info = None if _appkeys.is_excluded(list(names[2:3])) else _ROCKET_KEYS[names[-1].lower()]
-    else:
-        info = _appkeys.classify(list(names[:-1]), names[-1], (stem,))
-    if len(_KEY_INFO) >= 8192:  # a bound for huge monorepos; refilling is cheap
-        _KEY_INFO.clear()
-    url_name = _appkeys.is_database_url(".".join(names), "")
-    _KEY_INFO[(names, stem, rocket_file)] = answer = (info, rocket, url_name)
-    return answer
+    value = parse_scalar(file.text[bare[0] : bare[1]])
+    return EnvDef(name, f"{name} = {raw}", value, file.path, line, column, Span(*bare))
 
 
 def _settings(file: _File, keys: Path, start: int, end: int) -> list[Setting]:
@@ -205,10 +121,12 @@ def _settings(file: _File, keys: Path, start: int, end: int) -> list[Setting]:
         return []  # array elements are lists of things, never one pool's setting
     if names[:2] == ["tool", "poolaudit"]:
         return []  # poolaudit's own policy (budgets, bounds), not a service's configuration
-    info, rocket, _ = _key_info(tuple(names), file.stem, file.rocket)
+    info, rocket, _ = _tomlkeys.key_info(tuple(names), file.stem, file.rocket)
     raw = file.text[start:end]
     value = confirmed(file.data, keys, raw)
-    if value is MISSING or (info is not None and _names_other_service(file.data, keys[:-1])):
+    if value is MISSING:
+        return []
+    if info is not None and _tomlkeys.names_other_service(file.data, keys[:-1]):
         return []
     context = _Context("rocket" if rocket else "app-config", _environment(names, rocket))
     if info is None:
@@ -268,24 +186,9 @@ def _url_params(
     return found
 
 
-def _names_other_service(data: dict[str, Any], table: Path) -> bool:
-    """A table whose own `url` is a Redis/AMQP/HTTP URL holds that service's pool, whatever the
-    table is called (`[default.databases.sessions] url = "redis://..."` in Rocket.toml)."""
-    node: Any = data
-    for key in table:
-        node = node[key]
-    if not isinstance(node, dict):
-        return False
-    for name in ("url", "uri", "dsn"):
-        url = node.get(name)
-        if isinstance(url, str) and "://" in url and not _appkeys.is_database_url("db", url):
-            return True
-    return False
-
-
 def _environment(names: list[str], rocket: bool) -> str:
-    if rocket and names[0].lower() in _ROCKET_PROFILES:
-        return _ROCKET_PROFILES[names[0].lower()] or "any"
+    if rocket and names[0].lower() in _tomlkeys.ROCKET_PROFILES:
+        return _tomlkeys.ROCKET_PROFILES[names[0].lower()] or "any"
     # Environment tables (`[production.database]`, dynaconf's `[development]`) name one word.
     for name in names[:-1]:
         if _WORD.fullmatch(name):
