@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from poolaudit.catalog import DROPWIZARD, QUARKUS, RAILS, KeyInfo, classify_env_var
+from poolaudit.catalog import DROPWIZARD, QUARKUS, RAILS, KeyInfo
+from poolaudit.envnames import classify_env_var
 
 POOL_VARIABLES = [
     # reference 10 "Other names": `MAX_CONN` / `MIN_CONN`; 11.8 `MIN_CONN = os.getenv('MAX_CONN', 1)`

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from poolaudit import catalog
+from poolaudit import catalog, envnames
 from poolaudit.catalog import KeyInfo
 
 # `tomcat` names a database pool only under `spring.datasource`; alone it is the web server
@@ -74,7 +74,7 @@ def classify(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> Ke
     if info is None:
         leaf_words = words(leaf)
         if any(w in _DB_WORDS for w in leaf_words):
-            info = catalog.classify_env_var("_".join(leaf_words).upper())
+            info = envnames.classify_env_var("_".join(leaf_words).upper())
     pooler = bool(parents) and catalog.normalize(parents[-1]) in _POOLERS
     if info is None and pooler and norm.endswith("poolsize"):
         info = KeyInfo("max_size")  # Airflow's chart: pgbouncer.metadataPoolSize, resultBackendPoolSize

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from poolaudit.catalog import KeyInfo, classify_env_var, normalize
+from poolaudit.catalog import KeyInfo, normalize
+from poolaudit.envnames import classify_env_var
 from poolaudit.sources import _appkeys
 from poolaudit.sources._tomlscan import Path
 

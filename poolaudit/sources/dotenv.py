@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from poolaudit import catalog
+from poolaudit import catalog, envnames
 from poolaudit.errors import SourceError
 from poolaudit.model import EnvDef, Extraction, Span
 from poolaudit.sources import _appkeys, env_json
@@ -138,7 +138,7 @@ def _assignment(
             env_json.settings(path, text, name, value_text, verbatim, lines.position(bare_start), kind=KIND, key=name)
         )
     found.env.append(_envdef(path, lines, name, raw, inner, value_text, bare_start, bare_end))
-    info = catalog.classify_env_var(name)
+    info = envnames.classify_env_var(name)
     written = interpret(inner, info.canonical, info.unit) if info is not None else None
     if info is not None and written is not None:
         found.settings.append(

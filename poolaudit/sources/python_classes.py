@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from poolaudit import catalog, environments
+from poolaudit import catalog, environments, envnames
 from poolaudit.model import Provenance, Symbol
 from poolaudit.sources.python_emit import Module
 from poolaudit.sources.python_pydantic import (
@@ -185,7 +185,7 @@ def _pool_name(env_var: str | None, name: str) -> catalog.KeyInfo | None:
     if env_var:
         env_var = "_".join(p for p in env_var.split("_") if p)  # APP_DATABASE__POOL__SIZE: words, not levels
     for candidate in (env_var, name.upper()):
-        info = catalog.classify_env_var(candidate) if candidate else None
+        info = envnames.classify_env_var(candidate) if candidate else None
         if info is not None and info.framework is None:
             return info
     return None

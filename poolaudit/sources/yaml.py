@@ -24,7 +24,7 @@ KIND = "yaml"
 # Prefilter: a YAML file holding none of these cannot hold a pool setting or an env assignment.
 # Every key in catalog.HIKARI/TOMCAT_DBCP/QUARKUS/DROPWIZARD/RAILS/APP holds one of these or sits
 # under a block that does (hikari, tomcat, dbcp2, datasource, database, pool); every name
-# catalog.classify_env_var accepts holds POOL, CONN, IDLE, OVERFLOW, PING, RECYCLE, ACQUIRE,
+# envnames.classify_env_var accepts holds POOL, CONN, IDLE, OVERFLOW, PING, RECYCLE, ACQUIRE,
 # CHECKOUT or DATASOURCE; compose/k8s/Helm env entries (EnvDefs for the resolver) sit under
 # `environment:`/`env:`/`extraEnv:`/ConfigMaps.  tests/sources/test_yaml.py checks this.
 LITERALS: tuple[bytes, ...] = (

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import re
 
-from poolaudit.catalog import classify_env_var, env_framework
+from poolaudit.catalog import env_framework
+from poolaudit.envnames import classify_env_var
 from poolaudit.model import EnvDef, Extraction, Provenance, Span
 from poolaudit.sources import _appkeys, env_json
 from poolaudit.sources._values import UrlParam, parse_scalar, url_pool_params
 from poolaudit.sources.yaml_tree import ScalarNode
-from poolaudit.sources.yaml_values import Place, Written, convert, interpret, place, place_within, setting
+from poolaudit.sources.yaml_values import (
+    Place,
+    Written,
+    convert,
+    interpret,
+    place,
+    place_within,
+    setting,
+)
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 

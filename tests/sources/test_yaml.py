@@ -16,10 +16,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from poolaudit.catalog import APP, POOL_BLOCK_ONLY, RAILS, classify_env_var, normalize
+from poolaudit.catalog import APP, POOL_BLOCK_ONLY, RAILS, normalize
+from poolaudit.envnames import classify_env_var
 from poolaudit.errors import SourceError
 from poolaudit.model import Provenance, Setting, Suppression
 from poolaudit.sources import yaml as source
+
 from ._facts import CORE, setting_facts
 
 LIT, DEF, UNRES = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
