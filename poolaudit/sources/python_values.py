@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from poolaudit.model import Provenance, Span, Value
 from poolaudit.sources._values import parse_scalar
+from poolaudit.sources.python_envcalls import env_lookup, wrapped_lookup
 from poolaudit.sources.python_pydantic import FIELD_CALLS, default_and_alias
 from poolaudit.sources.python_scopes import Scope, dotted, own_class
 
@@ -30,11 +31,7 @@ if TYPE_CHECKING:
 
 LITERAL, ENV_DEFAULT, UNRESOLVED = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.UNRESOLVED
 MAX_DEPTH = 40  # generated code can nest arithmetic deeply; past this, the value is unresolved
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _CASTS = {"int", "float", "bool", "int_or_none", "float_or_none", "Decimal", "abs", "round", "ceil", "floor"}
-_ENV_RECEIVERS = {"env", "environ", "environment", "_env", "ENV"}
-_ENV_METHODS = {"int", "float", "bool", "str", "get", "get_value", "decimal", "json", "setdefault"}
-_ENV_READERS = {"os.getenv", "os.environ.get", "getenv", "environ.get", "os.environ.__getitem__"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,63 +188,12 @@ class Evaluator:
         if last in FIELD_CALLS and not node.args[1:]:
             default = default_and_alias(node)[0]  # a class attribute `field(default_factory=...)`
             return self.eval(default, scope, depth + 1) if default is not None else self.unknown(node)
-        lookup = self._env_lookup(node, qualified) or self._wrapped_lookup(node, name, scope)
+        lookup = env_lookup(node, qualified) or wrapped_lookup(node, name, scope, self._wrappers)
         if lookup is not None:
             return self._env_value(node, lookup[0], lookup[1], scope, depth)
         if last in ("max", "min") and node.args and not node.keywords:
             return self._computed(node, node.args, scope, depth)
         return self.unknown(node)
-
-    def _env_lookup(self, node: ast.Call, qualified: str) -> tuple[str, ast.expr | None] | None:
-        """(variable, default expression) when `node` reads an environment variable."""
-        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            return None
-        var = node.args[0].value
-        receiver, _, method = qualified.rpartition(".")
-        default = next((k.value for k in node.keywords if k.arg == "default"), None)
-        if default is None and len(node.args) > 1:
-            default = node.args[1]
-        if method == "getenv" or qualified in ("os.environ.get", "os.environ.setdefault"):
-            return var, default
-        if receiver.rsplit(".", 1)[-1] in _ENV_RECEIVERS and method in _ENV_METHODS:
-            return var, default
-        if "env" in receiver.rsplit(".", 1)[-1].lower() and _ENV_NAME.fullmatch(var):
-            return var, default  # a project's own helper: EnvConfig.integer("POOL_RECYCLE", 300)
-        if qualified.startswith("decouple.") or (method in ("config", "env") and _ENV_NAME.fullmatch(var)):
-            return var, default
-        if "env" in method.lower() and _ENV_NAME.fullmatch(var):
-            return var, default  # a project's own function: envint("DB_CONN_MAX_AGE", "0"), get_from_env(...)
-        return None
-
-    def _wrapped_lookup(self, node: ast.Call, name: str, scope: Scope) -> tuple[str, ast.expr | None] | None:
-        """(variable, default) for a call of a module function that passes its first parameter
-        to an environment lookup: Paperless's `__get_int("PAPERLESS_TASK_WORKERS", 1)`."""
-        if "." in name or not node.args or not isinstance(node.args[0], ast.Constant):
-            return None
-        var = node.args[0].value
-        function = scope.module().functions.get(name)
-        if function is None or not isinstance(var, str) or not _ENV_NAME.fullmatch(var):
-            return None
-        params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-        if not params or not self._reads_env(function, params[0], scope):
-            return None
-        default = node.args[1] if len(node.args) > 1 else None
-        named = {params[1], "default"} if len(params) > 1 else {"default"}
-        default = next((k.value for k in node.keywords if k.arg in named), default)
-        return var, default
-
-    def _reads_env(self, function: ast.FunctionDef | ast.AsyncFunctionDef, param: str, scope: Scope) -> bool:
-        known = self._wrappers.get(id(function))
-        if known is None:
-            known = self._wrappers[id(function)] = any(
-                isinstance(call, ast.Call)
-                and call.args
-                and isinstance(call.args[0], ast.Name)
-                and call.args[0].id == param
-                and (scope.qualify(dotted(call.func)) in _ENV_READERS or dotted(call.func) in _ENV_READERS)
-                for call in ast.walk(function)
-            )
-        return known
 
     def _env_value(self, node: ast.Call, var: str, default: ast.expr | None, scope: Scope, depth: int) -> Val:
         if default is None or (isinstance(default, ast.Constant) and default.value is None):
