@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import math
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 

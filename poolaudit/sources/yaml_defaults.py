@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from poolaudit.catalog import normalize
 from poolaudit.model import Extraction, Insertion, Provenance, Setting
+from poolaudit.sources import yaml_blocks
 from poolaudit.sources import yaml_tree as tree
 
 HIKARI_DEFAULT_POOL_SIZE = 10  # com.zaxxer.hikari.HikariConfig DEFAULT_POOL_SIZE
@@ -128,7 +129,7 @@ def _spelling(block: tree.MappingNode) -> str:
 def _insertion(path: str, text: str, block: tree.MappingNode) -> Insertion | None:
     """After the block's last line (past a trailing comment), a new line at the children's
     indentation in the file's line ending; None where the end of the block cannot be told."""
-    where = tree.block_end(text, block)
+    where = yaml_blocks.block_end(text, block)
     if where is None:
         return None
     end, indent, newline = where

@@ -20,6 +20,7 @@ from collections import defaultdict
 from poolaudit import environments
 from poolaudit.catalog import RAILS, KeyInfo, normalize
 from poolaudit.model import Extraction, Insertion
+from poolaudit.sources import yaml_blocks
 from poolaudit.sources import yaml_tree as tree
 from poolaudit.sources.yaml_values import place, read, setting, url_settings
 
@@ -118,7 +119,7 @@ def _override_at(path: str, text: str, doc: tree.Node, leaf: tree.Leaf) -> Inser
         return None
     if section is not leaf.parent or any(v is leaf.node for _, v in section.value):
         return None
-    where = tree.block_end(text, section, after_merge=True)
+    where = yaml_blocks.block_end(text, section, after_merge=True)
     if where is None:
         return None
     end, indent, newline = where
