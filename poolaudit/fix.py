@@ -19,17 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from poolaudit import environments, splice
+
+# Re-exported where callers import them from: `fix --commit` lives in poolaudit.branches, and
+# Change beside the edit it describes.
+from poolaudit.branches import RepoFix as RepoFix
+from poolaudit.branches import commit_branches as commit_branches
 from poolaudit.discover import kind_of
+from poolaudit.edits import Change as Change
 from poolaudit.edits import PlannedEdit, as_change, planned_edit
 from poolaudit.errors import FixError
 from poolaudit.model import Finding, Origin, Provenance, Result, Setting
 from poolaudit.verify import VerifyError, verify, yaml_context
 from poolaudit.write import Snapshot, WriteRefused, snapshot
-
-# Re-exported where callers import them from: `fix --commit` lives in poolaudit.branches, and
-# Change beside the edit it describes.
-from poolaudit.branches import RepoFix as RepoFix, commit_branches as commit_branches
-from poolaudit.edits import Change as Change
 
 COMPUTED = "cannot fix safely: value is computed"
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from poolaudit import reread, sources
 from poolaudit.errors import SourceError

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from poolaudit.capacity.described import Described
-    from poolaudit.capacity.services import Listings
     from poolaudit.capacity.pools import Catalog
     from poolaudit.capacity.records import DatabaseDemand
+    from poolaudit.capacity.services import Listings
     from poolaudit.capacity.traffic import TrafficMinimum
     from poolaudit.model import Finding, Result, Setting
     from poolaudit.policy import Policy

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from poolaudit.errors import PolicyError
+from poolaudit.policy.lookup import PRESETS, presets_dir, user_policy
 from poolaudit.policy.merging import merge, with_reasons
 from poolaudit.policy.models import Policy
-from poolaudit.policy.lookup import PRESETS, presets_dir, user_policy
 from poolaudit.policy.reading import Doc, read
 from poolaudit.policy.validation import validate
 
