@@ -6,12 +6,13 @@ pool parameters, or JSON holding them (`SPRING_APPLICATION_JSON`: env_json)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from poolaudit.catalog import env_framework
 from poolaudit.envnames import classify_env_var
 from poolaudit.model import EnvDef, Extraction, Provenance, Span
 from poolaudit.sources import _appkeys, env_json
-from poolaudit.sources._values import UrlParam, parse_scalar, url_pool_params
+from poolaudit.sources._values import UrlParam, find_placeholder, parse_scalar, url_pool_params
 from poolaudit.sources.yaml_tree import ScalarNode
 from poolaudit.sources.yaml_values import (
     Place,
@@ -79,14 +80,20 @@ def entry(
                 )
             )
         return
-    body = text[start:end]
+    body, env_var = text[start:end], None
+    placeholder = find_placeholder(body) if "${" in body else None
+    if placeholder is not None and placeholder.default:
+        # `${DATABASE_URL:-postgres://...?pool_max_conns=10}`: the URL written is the default.
+        start, body, env_var = start + placeholder.default_start, placeholder.default, placeholder.var
     if ("?" in body or ";" in body or "pool_" in body) and _appkeys.is_database_url(name, body):
         for param in url_pool_params(body):
             p_start, p_end = start + param.start, start + param.end
+            written = written_param(param, p_start, p_end)
+            if env_var is not None:  # the deployment may set the variable: a default, not a literal
+                written = replace(written, provenance=Provenance.ENV_DEFAULT, env_var=env_var)
             out.settings.append(
                 setting(
-                    path, text, place_within(text, node, p_start, p_end),
-                    written_param(param, p_start, p_end),
+                    path, text, place_within(text, node, p_start, p_end), written,
                     key=f"{key}?{param.key}", canonical=param.canonical, framework=framework,
                     environment=environment, pool=pool, note=note,
                 )

@@ -6,8 +6,8 @@ and `metadata/databases/databases.yaml`), Laravel and Symfony `.env` files, an A
 URIs), and a service whose env is all look-alikes.
 
 `.exs`, `.js`/`.ts`, `.php` and JSON (`appsettings.json`, `config/config.json`) are not read.
-Known misses, left as they are (see the expectations): a compose placeholder inside a URL parameter (`?connection_limit=${PRISMA_CONNECTION_LIMIT:-12}`)
-and a URL that is a placeholder's default (`MONGO_URL: "${MONGO_URL:-mongodb://...?maxPoolSize=50}"`).
+Known miss, left as it is (see the expectations): a compose placeholder inside a URL parameter
+(`?connection_limit=${PRISMA_CONNECTION_LIMIT:-12}`).
 Written from those projects' own files (trimmed); read by test_realworld_battery_3.py."""
 
 from __future__ import annotations

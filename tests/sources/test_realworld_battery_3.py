@@ -166,6 +166,7 @@ EXPECTED: dict[str, list[Row]] = {
         ('librechat/.env.example', 3, 114, 'maxIdleTimeMS', 'idle_timeout', 60, 60, LITERAL, 'any', 'env'),
         ('librechat/.env.example', 4, 21, 'MONGO_MAX_POOL_SIZE', 'max_size', 20, 20, LITERAL, 'any', 'env'),
         ('librechat/.env.example', 5, 21, 'MONGO_MIN_POOL_SIZE', 'min_idle', 2, 2, LITERAL, 'any', 'env'),
+        ('rocketchat/compose.yml', 6, 94, 'services.rocketchat.environment.MONGO_URL?maxPoolSize', 'max_size', 50, 50, ENV_DEFAULT, 'any', 'compose'),
     ],
     "look-alikes": [
     ],

@@ -294,3 +294,34 @@ NOT_SETTINGS = [
 @pytest.mark.parametrize(("path", "text"), NOT_SETTINGS)
 def test_not_settings(path: str, text: str) -> None:
     assert source.extract(path, text).settings == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(
+            '"${MONGO_URL:-mongodb://mongo:27017/chat?replicaSet=rs0&maxPoolSize=50}"',
+            [("maxPoolSize", "50", 50, "MONGO_URL")],
+            id="quoted-mongodb-default",
+        ),
+        pytest.param(
+            "${DATABASE_URL:-postgres://app:hunter2@db/app?pool_max_conns=12&pool_min_conns=2}",
+            [("pool_max_conns", "12", 12, "DATABASE_URL"), ("pool_min_conns", "2", 2, "DATABASE_URL")],
+            id="plain-pgx-default",
+        ),
+        pytest.param("${DATABASE_URL}", [], id="no-default"),
+        pytest.param("${DATABASE_URL:-sqlite:///app.db}", [], id="default-without-pool-parameters"),
+        pytest.param("${REDIS_URL:-redis://cache:6379/0?max_connections=40}", [], id="redis-url"),
+    ],
+)
+def test_a_url_written_as_a_placeholders_default(value: str, expected: list[tuple[str, str, object, str]]) -> None:
+    """`${DATABASE_URL:-postgres://...?pool_max_conns=12}`: the URL written is the default the
+    deployment may override, so its pool parameters are defaults of that variable, at their
+    own place in the file (what a fix edits)."""
+    text = f"services:\n  api:\n    environment:\n      DATABASE_URL_HOLDER: {value}\n".replace(
+        "DATABASE_URL_HOLDER", "MONGO_URL" if "MONGO" in value else "REDIS_URL" if "REDIS" in value else "DATABASE_URL"
+    )
+    out = source.extract("docker-compose.yml", text)
+    found = [(s.key.rsplit("?", 1)[-1], text[s.span.start : s.span.end], s.value, s.env_var) for s in out.settings]
+    assert found == expected
+    assert all(s.provenance is Provenance.ENV_DEFAULT and "hunter2" not in s.raw for s in out.settings)
