@@ -173,6 +173,9 @@ def _spring(norm: list[str], leaf: str, pool: str) -> Match | None:
         if size == 5 and norm[3] in SPRING_POOLS:
             info = SPRING_POOLS[norm[3]].get(leaf)
             return Match(info, "spring", pool, _CUSTOM) if info else None
+        if size == 4:  # a named datasource bound by code: `spring.datasource.secondary.maximum-pool-size`
+            info = HIKARI.get(leaf)
+            return Match(info, "spring", pool, _CUSTOM) if info else None
     if norm[1] == "hikari" and size == 3:
         info = HIKARI.get(leaf)
         return Match(info, "spring", pool, _WRONG_PREFIX) if info else None

@@ -61,7 +61,9 @@ def _spring(names: list[str], leaf: str, depth: int, prefix: str) -> Match | Non
         return Match(HIKARI[leaf], "spring", prefix, note)
     if depth == 4 and names[1:3] == ["r2dbc", "pool"] and leaf in R2DBC:
         return Match(R2DBC[leaf], "spring", prefix)
-    if names[1] == "datasource" and depth > 4:
+    if names[1] == "datasource" and (depth > 4 or depth == 4 and names[2] not in SPRING_POOLS):
+        # A named datasource: `spring.datasource.secondary.maximum-pool-size`, bound by code
+        # (`@ConfigurationProperties("spring.datasource.secondary")` on a HikariDataSource).
         return _custom(names, leaf, depth, prefix)
     return None
 

@@ -551,6 +551,13 @@ NOTED = [
         "code confirmation",
         id="custom-datasource",
     ),
+    pytest.param(
+        "spring.datasource.secondary.jdbc-url=jdbc:postgresql://db2/rep\n"
+        "spring.datasource.secondary.maximum-pool-size=8\n",
+        "spring.datasource.secondary",
+        "code confirmation",
+        id="named-datasource-hikari-keys",
+    ),
 ]
 
 
@@ -584,6 +591,8 @@ NOT_SETTINGS = [
     ),
     pytest.param("connectionTimeout=5000\n", id="bare-timeout-outside-hikari-file"),
     pytest.param("spring.datasource.hikari.maximum-pool-size=\n", id="empty-value"),
+    pytest.param("spring.datasource.secondary.type=com.zaxxer.hikari.HikariDataSource\n", id="named-datasource-type"),
+    pytest.param("spring.datasource.druid.max-wait=60000\n", id="other-pool-library"),
 ]
 
 

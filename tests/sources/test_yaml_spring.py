@@ -198,6 +198,12 @@ DEAD_OR_CUSTOM = [
         ("app.datasource.maximum-pool-size", 14, "binding needs code confirmation"),
         id="custom-datasource-hikari-key",
     ),
+    pytest.param(
+        "spring:\n  datasource:\n    secondary:\n      jdbc-url: jdbc:postgresql://db2/rep\n"
+        "      maximum-pool-size: 3\n",
+        ("spring.datasource.secondary.maximum-pool-size", 3, "binding needs code confirmation"),
+        id="named-datasource-hikari-keys-directly",
+    ),
 ]
 
 
