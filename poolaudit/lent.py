@@ -14,10 +14,8 @@ from pathlib import Path
 
 
 def lend_repository(root: Path) -> str | None:
-    """An empty repository outside the scanned folder, lent to git so that it can list and
-    search a folder that is in no work tree (a tarball, a copy, a CI artifact) with its own walk
-    and `.gitignore` rules, in C.  git only reads the folder; the caller removes the repository
-    (`return_repository`) once the answers are read.  None when git cannot make one."""
+    """The path of a new empty repository in the temporary folder, for `root`; None when git
+    cannot make one (no git, no temporary folder, a folder git cannot enter)."""
     import tempfile
 
     try:
