@@ -9,8 +9,8 @@ files are always read.
 The cache lives in the user's cache folder (`$POOLAUDIT_CACHE_DIR`, else
 `$XDG_CACHE_HOME/poolaudit`, else `~/.cache/poolaudit`), one file per scanned root, never in
 the checkout.  Its name covers everything else a result depends on: the root, the poolaudit
-code (every module's size and modification time, so an upgrade or an edit starts afresh), the
-Python that parses, and the scan options.  A cache that cannot be read or written is ignored: it only ever saves time.
+code (a digest of every module, so an upgrade or an edit starts afresh), the Python that
+parses, and the scan options.  A cache that cannot be read or written is ignored: it only ever saves time.
 The validated policy is kept in the same folder (`policy/snapshot.py`, written with `store`).
 """
 
@@ -42,17 +42,20 @@ def folder() -> Path:
 
 
 @functools.cache
-def code_stamp() -> str:
-    """The poolaudit code a stored result came from: every module's size and mtime."""
-    package = os.path.dirname(os.path.abspath(poolaudit.__file__))
-    stamp = []
+def code_stamp(package: str | None = None) -> str:
+    """The poolaudit code a stored result came from: a digest of every module's content, so
+    that an edit or an upgrade starts afresh, while a reinstall of the same version (CI
+    installs afresh on every run, with new file times) keeps the cache CI restores."""
+    package = package or os.path.dirname(os.path.abspath(poolaudit.__file__))
+    digest = hashlib.sha256()
     for folder_path, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if name.endswith(".py"):
-                info = os.stat(os.path.join(folder_path, name))
-                stamp.append(f"{os.path.relpath(folder_path, package)}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(stamp)
+                digest.update(f"{os.path.relpath(folder_path, package)}/{name}\0".encode())
+                with open(os.path.join(folder_path, name), "rb") as handle:
+                    digest.update(handle.read())
+    return digest.hexdigest()
 
 
 class ScanCache:

@@ -251,3 +251,22 @@ def test_a_hook_in_a_large_service_uses_git_grep_and_the_cache(tmp_path: Path, m
     again, read = hook("app/db.py")
     assert again == settings
     assert read == []  # everything unchanged: from the cache
+
+
+def test_the_code_stamp_follows_content_not_file_times(tmp_path: Path) -> None:
+    """A reinstall of the same version (new file times, another folder: CI installs afresh on
+    every run and restores the cache) keeps the stamp; an edit changes it."""
+    import poolaudit
+    from poolaudit.cache import code_stamp
+
+    source = Path(poolaudit.__file__).parent
+    first, second = tmp_path / "a" / "poolaudit", tmp_path / "b" / "poolaudit"
+    shutil.copytree(source, first, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(source, second, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in second.rglob("*.py"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert code_stamp(str(first)) == code_stamp(str(second))
+    with (second / "scan.py").open("a") as out:
+        out.write("\n# edited\n")
+    code_stamp.cache_clear()
+    assert code_stamp(str(first)) != code_stamp(str(second))
