@@ -133,6 +133,16 @@ APP = {
     "poolpreping": KeyInfo("pre_ping"),  # normalize("pool_pre_ping"): one p
     "preping": KeyInfo("pre_ping"),  # only directly under a `pool` block
 }
+# PgBouncer's own keys (normalized): its `[pgbouncer]` ini section, and the same keys in
+# operators' custom resources (CrunchyData/Percona `proxy.pgBouncer.config.global`,
+# CloudNativePG `Pooler` `spec.pgbouncer.parameters`).  max_client_conn counts clients, not a pool.
+PGBOUNCER = {
+    "defaultpoolsize": KeyInfo("max_size"),
+    "poolsize": KeyInfo("max_size"),
+    "minpoolsize": KeyInfo("min_idle"),
+    "reservepoolsize": KeyInfo("overflow"),
+    "reservepool": KeyInfo("overflow"),
+}
 # Generic words that mean a pool setting only when their parent is literally `pool`.
 POOL_BLOCK_ONLY = {"size", "max", "min", "timeout", "recycle", "prepping", "overflow", "preping", "maxwait"}
 

@@ -59,6 +59,19 @@ def is_pool_block(name: str) -> bool:
     return catalog.normalize(name).endswith("pool")
 
 
+def _within_pooler(parents: list[str]) -> bool:
+    """Whether a connection pooler's block holds the key: `pgbouncer:`, `pgBouncer.config.global`,
+    Zalando's `connectionPooler:` (a word of the name), up to the nearest name that says what
+    else it is (`redis`, `database`)."""
+    for segment in reversed(parents):
+        found = {catalog.normalize(segment), *words(segment)}
+        if found & _POOLERS:
+            return True
+        if _decides(segment) is not None:
+            return False
+    return False
+
+
 def classify(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> KeyInfo | None:
     """The pool setting an app-config key holds, or None.
 
@@ -75,9 +88,11 @@ def classify(parents: list[str], leaf: str, context: tuple[str, ...] = ()) -> Ke
         leaf_words = words(leaf)
         if any(w in _DB_WORDS for w in leaf_words):
             info = envnames.classify_env_var("_".join(leaf_words).upper())
-    pooler = bool(parents) and catalog.normalize(parents[-1]) in _POOLERS
-    if info is None and pooler and norm.endswith("poolsize"):
-        info = KeyInfo("max_size")  # Airflow's chart: pgbouncer.metadataPoolSize, resultBackendPoolSize
+    pooler = _within_pooler(parents)
+    if info is None and pooler:
+        # PgBouncer's own keys wherever a pooler block nests them (an operator's
+        # `pgBouncer.config.global.default_pool_size`); Airflow's chart: pgbouncer.metadataPoolSize.
+        info = catalog.PGBOUNCER.get(norm) or (KeyInfo("max_size") if norm.endswith("poolsize") else None)
     if info is None or not is_database(parents, leaf, context):
         return None
     # A key of a pooler's block sizes the pooler's pool (PgBouncer's default_pool_size), not the app's.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from poolaudit import environments
-from poolaudit.catalog import KeyInfo, normalize
+from poolaudit.catalog import PGBOUNCER, KeyInfo, normalize
 from poolaudit.model import Extraction, Provenance, Setting
 from poolaudit.sources import _appkeys
 from poolaudit.sources._inilines import Option, scan
@@ -38,13 +38,6 @@ _SQLALCHEMY = {
     "pool_pre_ping": KeyInfo("pre_ping"),
 }
 # max_client_conn / max_db_connections bound clients and servers, not one pool: not reported.
-_PGBOUNCER = {
-    "default_pool_size": KeyInfo("max_size"),
-    "pool_size": KeyInfo("max_size"),
-    "min_pool_size": KeyInfo("min_idle"),
-    "reserve_pool_size": KeyInfo("overflow"),
-    "reserve_pool": KeyInfo("overflow"),
-}
 _PAIR = re.compile(r"([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']+)")
 _INLINE_COMMENT = re.compile(r"\s+[;#].*$")
 _REFERENCE = re.compile(r"%\(([^)]+)\)s")
@@ -86,7 +79,7 @@ def _settings(
         return _pgbouncer_entries(path, lines, option)
     key = option.key.strip()
     if pgbouncer and section == "pgbouncer":
-        info = _PGBOUNCER.get(key.lower())
+        info = PGBOUNCER.get(normalize(key))
         framework, pool = "pgbouncer", "pgbouncer"
         key = f"pgbouncer.{key}"
     else:
@@ -162,7 +155,7 @@ def _pgbouncer_entries(path: str, lines: LineIndex, option: Option) -> list[Sett
     found = []
     database = option.key.strip()
     for pair in _PAIR.finditer(option.value):
-        info = _PGBOUNCER.get(pair.group(1).lower())
+        info = PGBOUNCER.get(normalize(pair.group(1)))
         if info is None or pair.group(1).lower() == "default_pool_size":
             continue
         result = interpret(pair.group(2).strip("'"), info.canonical, info.unit)

@@ -185,6 +185,7 @@ EXPECTED: dict[str, list[Row]] = {
         ('k8s/base/deployment.yaml', 20, 22, 'spec.template.spec.containers[0].env[name=DB_POOL_SIZE].value', 'max_size', 20, 20, LITERAL, 'any', 'k8s'),
         ('k8s/base/deployment.yaml', 22, 22, 'spec.template.spec.containers[0].env[name=DB_POOL_TIMEOUT].value', 'acquire_timeout', 30, 30, LITERAL, 'any', 'k8s'),
         ('k8s/overlays/production/kustomization.yaml', 9, 22, 'configMapGenerator[0].literals.DB_POOL_SIZE', 'max_size', 40, 40, LITERAL, 'production', 'k8s'),
+        ('k8s/pgbouncer.yaml', 14, 26, 'spec.pgbouncer.parameters.default_pool_size', 'max_size', 10, 10, LITERAL, 'any', 'pgbouncer'),
     ],
     "rails-chatwoot": [
         ('config/database.yml', 8, 9, 'default.pool', 'max_size', None, None, UNRESOLVED, 'any', 'rails'),
