@@ -64,6 +64,11 @@ _HIKARI_FILE_KEYS = {"jdbcurl", "datasourceclassname", "maximumpoolsize", "minim
 
 _LEGACY = "not bound to the pool by Spring Boot 2+ (use spring.datasource.hikari.*)"
 _WRONG_PREFIX = "spring.hikari.* is not bound by Spring Boot (use spring.datasource.hikari.*)"
+# Spring Boot hands Hibernate its own DataSource: Hibernate's pool settings configure nothing.
+_BOOT_HIBERNATE = (
+    "not applied by Spring Boot: Hibernate uses Spring's DataSource, so spring.jpa.properties.hibernate.* "
+    "pool keys configure no pool (use spring.datasource.hikari.*)"
+)
 _CUSTOM = "custom prefix: takes effect only if code binds it to the pool (needs code confirmation)"
 _SEGMENT = re.compile(r'"[^"]*"|[^.]+')
 _PROFILE_KEYS = {"spring.config.activate.on-profile", "spring.profiles"}
@@ -176,6 +181,9 @@ def _spring(norm: list[str], leaf: str, pool: str) -> Match | None:
         if size == 4:  # a named datasource bound by code: `spring.datasource.secondary.maximum-pool-size`
             info = HIKARI.get(leaf)
             return Match(info, "spring", pool, _CUSTOM) if info else None
+    if norm[1:4] == ["jpa", "properties", "hibernate"] and size == 6:
+        match = _hibernate(norm[3:], leaf, pool)
+        return Match(match.info, match.framework, pool, _BOOT_HIBERNATE) if match else None
     if norm[1] == "hikari" and size == 3:
         info = HIKARI.get(leaf)
         return Match(info, "spring", pool, _WRONG_PREFIX) if info else None

@@ -1,5 +1,5 @@
 """JVM pool keys in YAML: Spring Boot (`spring.datasource.hikari|tomcat|dbcp2|oracleucp.*`,
-R2DBC, the dead legacy spellings), custom `*.hikari.*` prefixes, Micronaut
+R2DBC, the dead legacy spellings and Hibernate's own Hikari keys under `spring.jpa.properties`), custom `*.hikari.*` prefixes, Micronaut
 `datasources.<name>.*` and Quarkus `quarkus.datasource[.<name>].jdbc|reactive.*`.
 
 Keys arrive as path parts already split on dots, so nested, flat (`spring.datasource.hikari.
@@ -23,6 +23,12 @@ EXCLUDED = {
     "kafka", "cassandra", "elasticsearch", "couchbase", "neo4j", "server", "reactor", "webflux",
 }
 _CUSTOM = "custom prefix: binding needs code confirmation"
+_SIZES = {"maxactive", "maxtotal"}
+# Spring Boot hands Hibernate its own DataSource, so Hibernate never builds a Hikari pool of its own.
+BOOT_HIBERNATE = (
+    "not applied by Spring Boot: Hibernate uses Spring's DataSource, so spring.jpa.properties.hibernate.hikari.* "
+    "configures no pool (use spring.datasource.hikari.*)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,8 @@ def _spring(names: list[str], leaf: str, depth: int, prefix: str) -> Match | Non
         return Match(HIKARI[leaf], "spring", prefix, note)
     if depth == 4 and names[1:3] == ["r2dbc", "pool"] and leaf in R2DBC:
         return Match(R2DBC[leaf], "spring", prefix)
+    if names[1:4] == ["jpa", "properties", "hibernate"] and depth == 6 and names[4] == "hikari" and leaf in HIKARI:
+        return Match(HIKARI[leaf], "hibernate", prefix, BOOT_HIBERNATE)
     if names[1] == "datasource" and (depth > 4 or depth == 4 and names[2] not in SPRING_POOLS):
         # A named datasource: `spring.datasource.secondary.maximum-pool-size`, bound by code
         # (`@ConfigurationProperties("spring.datasource.secondary")` on a HikariDataSource).
@@ -89,6 +97,11 @@ def _custom(names: list[str], leaf: str, depth: int, prefix: str) -> Match | Non
             return None
         framework = "hibernate" if depth >= 3 and names[-3] == "hibernate" else "spring"
         return Match(info, framework, prefix, _CUSTOM)
-    if leaf in HIKARI and any(n.endswith(("datasource", "datasources")) for n in names[:-1]):
-        return Match(HIKARI[leaf], "spring", prefix, _CUSTOM)
+    # A named datasource's own keys: Hikari's, or (the Boot docs' second DataSource, a DBCP2
+    # BasicDataSource: `app.datasource.second.max-total`) a Tomcat/DBCP2 size, as properties
+    # read them.  Under `spring.datasource.<name>` only Hikari's: `spring.datasource.druid.*`
+    # is another pool library's namespace.
+    info = HIKARI.get(leaf) or (TOMCAT_DBCP.get(leaf) if leaf in _SIZES and names[0] != "spring" else None)
+    if info is not None and any(n.endswith(("datasource", "datasources")) for n in names[:-1]):
+        return Match(info, "spring", prefix, _CUSTOM)
     return None
