@@ -30,7 +30,7 @@ from typing import Any
 
 import poolaudit
 
-_FORMAT = 1  # bump when the stored records change shape
+_FORMAT = 2  # bump when the stored records change shape
 
 
 def folder() -> Path:

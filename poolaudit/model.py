@@ -111,6 +111,8 @@ class Setting:
     note: str | None = None  # e.g. "ignored by Flask-SQLAlchemy 3", the unresolved expression
     ref: str | None = None  # a name resolved across files: "settings.db_pool_size"
     migration_only: bool = False  # alembic.ini / env.py: never production pools
+    # Variables read, in order, when env_var is unset: ERB's `ENV["DB_POOL"] || ENV["MAX_THREADS"]`.
+    fallbacks: tuple[str, ...] = ()
 
     @property
     def test_only(self) -> bool:

@@ -80,12 +80,17 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
         if setting.ref and setting.value is None:
             setting = _resolve_ref(setting, symbols_by_service.get((setting.service, setting.ref), []))
         if setting.env_var and setting.provenance in (Provenance.ENV_DEFAULT, Provenance.UNRESOLVED):
-            name = setting.env_var.upper()
-            defs = env_by_service.get((setting.service, name)) or _enclosing(setting, name, env_by_folder)
-            if setting.framework == "compose":
-                # Compose interpolates from the shell and env files, never from other manifests.
-                defs = [d for d in defs if _is_env_file(d.path)]
-            chosen = _pick(defs, setting.environment)
+            chosen, fallback = None, False
+            for name in (setting.env_var, *setting.fallbacks):  # the first variable that is set
+                name = name.upper()
+                defs = env_by_service.get((setting.service, name)) or _enclosing(setting, name, env_by_folder)
+                if setting.framework == "compose":
+                    # Compose interpolates from the shell and env files, never from other manifests.
+                    defs = [d for d in defs if _is_env_file(d.path)]
+                chosen = _pick(defs, setting.environment)
+                if chosen is not None:
+                    break
+                fallback = True
             if chosen is not None and chosen.path != setting.path:
                 value = chosen.value
                 if setting.unit == "ms" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -94,7 +99,10 @@ def resolve(settings: list[Setting], env: list[EnvDef], symbols: list[Symbol]) -
                     value=value,
                     provenance=Provenance.ENV_FILE,
                     env_file=chosen.path,
-                    origin=_origin(chosen),
+                    # A fallback (Puma's RAILS_MAX_THREADS) sizes more than this pool: not edited.
+                    origin=None if fallback else _origin(chosen),
+                    env_var=chosen.name if fallback else setting.env_var,  # the variable that is set
+                    note=f"{setting.env_var} is not set; {chosen.name} is" if fallback else setting.note,
                 )
         resolved.append(setting)
     return resolved

@@ -352,3 +352,31 @@ def test_policy_excludes_match_at_any_depth_and_at_the_top(tmp_path: Path) -> No
     loaded = _policy(tmp_path).model_copy(update={"exclude": ["**/legacy/**", "vendored/*"]})
     assert [s.path for s in audit([tmp_path], loaded).settings] == ["svc/.env"]
     assert [s.path for s in audit([tmp_path], snapshot.freeze(loaded)).settings] == ["svc/.env"]
+
+
+@pytest.mark.parametrize(
+    "erb",
+    [
+        pytest.param('ENV.fetch("DB_POOL") { ENV.fetch("RAILS_MAX_THREADS", 5) }', id="nested-fetch"),
+        pytest.param('ENV["DB_POOL"] || ENV["RAILS_MAX_THREADS"] || 5', id="or-chain"),
+    ],
+)
+def test_a_fallback_variable_gives_the_value_when_the_first_is_unset(tmp_path: Path, erb: str) -> None:
+    """Rails' `DB_POOL`, else Puma's `RAILS_MAX_THREADS`, else 5: with only RAILS_MAX_THREADS
+    deployed the pool is that; it is not edited by a fix (it sizes Puma's threads too)."""
+    _write(
+        tmp_path,
+        {
+            "Gemfile": "source 'https://rubygems.org'\n",
+            "config/database.yml": f"production:\n  adapter: postgresql\n  pool: <%= {erb} %>\n",
+            ".env.production": "RAILS_MAX_THREADS=12\n",
+        },
+    )
+    (pool,) = [s for s in audit([tmp_path], _policy(tmp_path)).settings if s.path == "config/database.yml"]
+    assert (pool.written, pool.value, pool.provenance, pool.env_var, pool.env_file) == (
+        5, 12, Provenance.ENV_FILE, "RAILS_MAX_THREADS", ".env.production"
+    )
+    assert pool.origin is None and pool.note == "DB_POOL is not set; RAILS_MAX_THREADS is"
+    (tmp_path / ".env.production").write_text("RAILS_MAX_THREADS=12\nDB_POOL=20\n")
+    (pool,) = [s for s in audit([tmp_path], _policy(tmp_path)).settings if s.path == "config/database.yml"]
+    assert (pool.value, pool.env_var, pool.origin is not None) == (20, "DB_POOL", True)

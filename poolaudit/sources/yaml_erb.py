@@ -49,22 +49,23 @@ def read(text: str, start: int, end: int, canonical: str, unit: str | None) -> W
     expr_at = start + (len(body) - len(body.lstrip())) + match.start("expr")
     found = _expression(match.group("expr"), expr_at)
     env_var = found.env_vars[0] if found.env_vars else None
-    also = f"; also reads {', '.join(found.env_vars[1:])}" if len(found.env_vars) > 1 else ""
+    fallbacks = tuple(found.env_vars[1:])  # read in turn when env_var is unset
+    also = f"; also reads {', '.join(fallbacks)}" if fallbacks else ""
     notes = [*found.notes]
     if found.text is None:
         if found.opaque:
             notes.append(f"computed by ERB: {match.group('expr').strip()}")
         elif env_var and not notes:
             notes.append(f"ENV[{env_var!r}] has no default{also}")
-        return Written(None, Provenance.UNRESOLVED, None, env_var, None, "; ".join(notes) or None)
+        return Written(None, Provenance.UNRESOLVED, None, env_var, None, "; ".join(notes) or None, fallbacks)
     value, how = convert(found.text, canonical, unit)
     if value is None:
         notes.append(f"ERB default {found.text!r} is not a number")
-        return Written(None, Provenance.UNRESOLVED, None, env_var, None, "; ".join(notes))
+        return Written(None, Provenance.UNRESOLVED, None, env_var, None, "; ".join(notes), fallbacks)
     provenance = Provenance.ENV_DEFAULT if env_var else Provenance.LITERAL
     if also:
         notes.append(f"reads {env_var}{also}")
-    return Written(value, provenance, found.origin, env_var, how, "; ".join(notes) or None)
+    return Written(value, provenance, found.origin, env_var, how, "; ".join(notes) or None, fallbacks)
 
 
 @dataclass

@@ -36,6 +36,7 @@ class Written:
     env_var: str | None = None
     unit: str | None = None
     note: str | None = None
+    fallbacks: tuple[str, ...] = ()  # variables read when env_var is unset (Setting.fallbacks)
 
 
 def bare_span(text: str, node: ScalarNode) -> tuple[int, int] | None:
@@ -225,6 +226,7 @@ def setting(
         environment=environment,
         pool=pool,
         note="; ".join(notes) or None,
+        fallbacks=written.fallbacks,
     )
 
 
