@@ -79,7 +79,9 @@ class ScanCache:
         self._asked = self._asking is not None
 
     def _ask(self) -> subprocess.Popen[bytes] | None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        from poolaudit.discover import git_env
+
+        env = git_env()
         try:
             return subprocess.Popen(
                 # --relative: paths as `git ls-files` gives them when the root is a subfolder.

@@ -76,14 +76,14 @@ def git_toplevel(path: Path) -> Path | None:
             cwd=path if path.is_dir() else path.parent,
             capture_output=True,
             text=True,
-            env=_git_env(),
+            env=git_env(),
         )
     except OSError:
         return None
     return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
 
 
-def _git_env() -> dict[str, str]:
+def git_env() -> dict[str, str]:
     # Inherited GIT_DIR/GIT_INDEX_FILE (set inside git hooks) would point git elsewhere.
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 
@@ -108,7 +108,7 @@ def start_listing(
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=_git_env(),
+            env=git_env(),
         )
     except OSError:
         return None

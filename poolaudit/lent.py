@@ -18,6 +18,8 @@ def lend_repository(root: Path) -> str | None:
     cannot make one (no git, no temporary folder, a folder git cannot enter)."""
     import tempfile
 
+    from poolaudit.discover import git_env
+
     try:
         path = tempfile.mkdtemp(prefix="poolaudit-git-")
     except OSError:
@@ -28,7 +30,7 @@ def lend_repository(root: Path) -> str | None:
             cwd=root,  # git runs where it will list: a folder it cannot enter gets no repository
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+            env=git_env(),
         )
     except OSError:
         made = None

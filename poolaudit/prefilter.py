@@ -8,12 +8,12 @@ in Python against the lowered literals, a superset that needs far fewer searches
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections import defaultdict
 from pathlib import Path
 
 from poolaudit import sources
+from poolaudit.discover import git_env
 from poolaudit.lent import git_command
 
 _needles: dict[str, tuple[bytes, ...]] = {}
@@ -62,7 +62,7 @@ class GitGrep:
     searched with `--untracked` (symlinks are not: git grep reads regular files only)."""
 
     def __init__(self, root: Path, only: dict[str, list[str]] | None = None, lent: str | None = None) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env = git_env()
         self._running: list[tuple[tuple[str, ...], subprocess.Popen[bytes]]] = []
         try:
             for group in _GROUPS:

@@ -248,7 +248,9 @@ def _typer_reads(args: list[str]) -> dict[str, object] | None:
         return None
     p = ctx.params
     pairs = commands._outputs(ctx, p["format"])
-    if any(fmt not in ("table", "concise", "json", "sarif", "github", "markdown") for fmt, _ in pairs):
+    from poolaudit.report import FORMATS
+
+    if any(fmt not in FORMATS for fmt, _ in pairs):
         return None
     return {
         "paths": p["paths"] or None, "policy": p["policy"], "pairs": pairs,

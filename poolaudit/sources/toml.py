@@ -107,7 +107,7 @@ def extract(path: str, text: str) -> Extraction:
 
 def _variable(file: _File, keys: Path, start: int, end: int) -> EnvDef:
     raw = file.text[start:end]
-    quote = 3 if raw.startswith(('"""', "'''")) else 1 if raw[:1] in "\"'" else 0
+    quote = _quote_len(raw)
     bare = (start + quote, end - quote)
     line, column = file.lines.position(bare[0])
     name = str(keys[-1])
@@ -156,7 +156,7 @@ def _written(raw: str, value: object, info: KeyInfo) -> Written | None:
         return Written(parsed[0], Provenance.LITERAL, None, parsed[1], (0, len(raw)))
     if not isinstance(value, str):
         return None
-    quote = 3 if raw.startswith(('"""', "'''")) else 1
+    quote = _quote_len(raw)
     inner = raw[quote:-quote]
     # Escapes or a trimmed first newline: the value is read, but its text cannot be edited.
     written = interpret(inner if inner == value else value, info.canonical, info.unit)
@@ -169,7 +169,7 @@ def _written(raw: str, value: object, info: KeyInfo) -> Written | None:
 def _url_params(
     file: _File, keys: Path, raw: str, start: int, value: str, context: _Context
 ) -> list[Setting]:
-    quote = 3 if raw.startswith(('"""', "'''")) else 1
+    quote = _quote_len(raw)
     if raw[quote:-quote] != value:
         return []
     found = []
@@ -205,3 +205,8 @@ def _pool(keys: Path) -> str:
     if len(parents) > 1 and isinstance(last, str) and _appkeys.is_pool_block(last):
         parents = parents[:-1]
     return dotted(parents)
+
+
+def _quote_len(raw: str) -> int:
+    """The length of the quotes around a TOML value as written (0 for a bare number)."""
+    return 3 if raw.startswith(('"""', "'''")) else 1 if raw[:1] in "\"'" else 0
