@@ -19,13 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from poolaudit.model import Provenance
-
 from . import _realworld2_deploy, _realworld2_jvm, _realworld2_python, _realworld2_rails
-from .test_realworld_battery import Row, _found, _rows, _write
-
-LITERAL, ENV_DEFAULT, ENV_FILE = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.ENV_FILE
-LIBRARY_DEFAULT, UNRESOLVED = Provenance.LIBRARY_DEFAULT, Provenance.UNRESOLVED
+from .test_realworld_battery import (
+    ENV_DEFAULT,
+    ENV_FILE,
+    LIBRARY_DEFAULT,
+    LITERAL,
+    UNRESOLVED,
+    Row,
+    _found,
+    _rows,
+    _write,
+)
 
 PROJECTS: dict[str, dict[str, str]] = {
     **_realworld2_python.PROJECTS,

@@ -22,13 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from poolaudit.model import Provenance
-
 from . import _realworld3_apps, _realworld3_go, _realworld3_rust
-from .test_realworld_battery import Row, _found, _rows, _write
-
-LITERAL, ENV_DEFAULT, ENV_FILE = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.ENV_FILE
-LIBRARY_DEFAULT, UNRESOLVED = Provenance.LIBRARY_DEFAULT, Provenance.UNRESOLVED
+from .test_realworld_battery import (
+    ENV_DEFAULT,
+    LITERAL,
+    Row,
+    _found,
+    _rows,
+    _write,
+)
 
 PROJECTS: dict[str, dict[str, str]] = {
     **_realworld3_go.PROJECTS,

@@ -22,12 +22,17 @@ from pathlib import Path
 import pytest
 
 from poolaudit import sources
-from poolaudit.model import Provenance
 
 from . import _realworld4_jvm, _realworld4_operators
-from .test_realworld_battery import Row, _found, _rows, _write
-
-LITERAL, ENV_DEFAULT, LIBRARY_DEFAULT = Provenance.LITERAL, Provenance.ENV_DEFAULT, Provenance.LIBRARY_DEFAULT
+from .test_realworld_battery import (
+    ENV_DEFAULT,
+    LIBRARY_DEFAULT,
+    LITERAL,
+    Row,
+    _found,
+    _rows,
+    _write,
+)
 
 PROJECTS: dict[str, dict[str, str]] = {**_realworld4_jvm.PROJECTS, **_realworld4_operators.PROJECTS}
 
